@@ -1,0 +1,50 @@
+# mgkg: the two commands are `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+
+.PHONY: run build install test lint validate stats clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+# Reinstall when the project metadata changes.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## run: set up .venv, build the graph and say what was built
+run: install
+	$(PY) build_graph.py
+	@echo "release files: graph/mgkg.ttl graph/mgkg.nt graph/mgkg.jsonld graph/void.ttl"
+	@echo "try: $(VENV)/bin/mgkg stats"
+
+build: install
+	$(PY) build_graph.py
+
+validate: install
+	$(VENV)/bin/mgkg validate
+
+stats: install
+	$(VENV)/bin/mgkg stats
+
+# Browser tests drive Debian's Chromium headless (no browser download at test time).
+CHROMIUM ?= /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+
+## test: install test extras (and Chromium for browser tests) and run the whole suite
+test: install $(CHROMIUM)
+	$(PY) -m pytest
+
+## lint: ruff over code and tests
+lint: install
+	$(VENV)/bin/ruff check src tests build_graph.py
+	$(VENV)/bin/ruff format --check src tests build_graph.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info src/*.egg-info

@@ -1,0 +1,126 @@
+"""The ``mgkg`` command line: a thin layer over the library functions.
+
+Exit codes: 0 success; 1 the curated sources or the release fail their checks (the
+report says where); 2 a usage mistake (unknown option or argument).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from .vocab import DEFAULT_BASE, Base
+
+
+def _root(args: argparse.Namespace) -> Path | None:
+    return Path(args.root).resolve() if args.root else None
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    result = build(root=_root(args), base=Base(args.base))
+    print(f"built mgkg {result.version}: {len(result.graph)} triples, "
+          f"{result.derived_edges} direct edges derived from claims")
+    for path in result.written:
+        print(f"  wrote {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .build import build
+
+    result = build(root=_root(args), base=Base(args.base), write=False)
+    print(f"valid: {len(result.graph)} triples; curated sources and SHACL shapes check out")
+    return 0
+
+
+def stats_table(graph) -> list[tuple[str, str, int]]:
+    """Counts per class (instances) and per predicate (triples), as (kind, name, count)."""
+    from rdflib.namespace import RDF
+
+    def name(term) -> str:
+        return graph.namespace_manager.normalizeUri(term)
+
+    classes = Counter(name(o) for o in graph.objects(None, RDF.type))
+    predicates = Counter(name(p) for p in graph.predicates())
+    rows = [("class", n, c) for n, c in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0]))]
+    rows += [("predicate", n, c) for n, c in sorted(predicates.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return rows
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from rdflib import Graph
+
+    from .build import Paths, project_root
+
+    path = Path(args.input) if args.input else Paths(_root(args) or project_root()).release / "mgkg.ttl"
+    graph = Graph().parse(path)
+    print(f"{len(graph)} triples in {path.name}")
+    width = max((len(n) for _, n, _ in stats_table(graph)), default=10)
+    current = None
+    for kind, name, count in stats_table(graph):
+        if kind != current:
+            print(f"\n{'instances per class' if kind == 'class' else 'triples per predicate'}:")
+            current = kind
+        print(f"  {name:<{width}}  {count:>6}")
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """The build commands: build, validate, stats."""
+
+    p = sub.add_parser("build", help="check the curated sources, derive edges, validate and write graph/")
+    p.add_argument("--base", default=DEFAULT_BASE, help=f"IRI base (default {DEFAULT_BASE})")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("validate", help="run every check of the build without writing anything")
+    p.add_argument("--base", default=DEFAULT_BASE, help=f"IRI base (default {DEFAULT_BASE})")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("stats", help="count instances per class and triples per predicate")
+    p.add_argument("--input", help="an RDF file (default: graph/mgkg.ttl)")
+    p.set_defaults(func=cmd_stats)
+
+
+#: Modules that contribute subcommands; each has ``add_commands(subparsers)``. Command
+#: modules import their heavy dependencies inside the command functions, so that
+#: ``mgkg query`` never pays for pyvis, pyshacl or networkx.
+COMMAND_MODULES: tuple[str, ...] = ("mgkg.cli",)
+
+
+def get_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = argparse.ArgumentParser(prog="mgkg", description="The magnesium and brain health evidence graph.")
+    parser.add_argument("--root", help="project directory (default: this checkout)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).add_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from .build import ValidationError
+    from .curation import CurationError
+    from .errors import UserError
+
+    args = get_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UserError as exc:
+        print(f"mgkg {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except (CurationError, ValidationError) as exc:
+        print(f"mgkg {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"mgkg {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

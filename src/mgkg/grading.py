@@ -1,0 +1,234 @@
+"""Compute every claim's evidence grade from its evidence records, by the rubric in the ontology.
+
+Why code and not curation: a grade typed by hand cannot be checked; a grade computed
+from design, size, blinding, comparator, consistency and directness can be, and every
+step is kept as a ``mgkg:GradeComponent`` so "why is this graded low?" is a query. The
+rubric's numbers (starting level per design, the imprecision threshold, which grades
+clear the direct-edge bar) are read from ``ontology/mgkg.ttl`` (``mgkg:EvidenceRubric``);
+the rules are written out there and in ``docs/evidence.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, XSD
+
+from .vocab import MGKG, Base
+
+LEVEL_GRADES = {4: "GradeHigh", 3: "GradeModerate", 2: "GradeLow", 1: "GradeVeryLow"}
+SUPPORTING = ("StanceSupports", "StancePartial")
+DISSENTING = ("StanceNoEffect", "StanceContradicts")
+UNCONTROLLED_COMPARATORS = ("NoTreatmentComparator", "ActiveComparator", "NoComparator")
+UNBLINDED = ("OpenLabel", "SingleBlind")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One piece of evidence for a claim: a publication, with the link's stance and directness."""
+
+    publication: URIRef
+    stance: URIRef
+    directness: URIRef
+    finding: URIRef | None
+
+
+@dataclass(frozen=True)
+class Component:
+    criterion: str
+    change: int
+    explanation: str
+    based_on: tuple[URIRef, ...] = ()
+
+
+class Grader:
+    """Applies the rubric to one graph. Construct once per build; call :meth:`grade_all`."""
+
+    def __init__(self, graph: Graph, base: Base):
+        self.g = graph
+        self.base = base
+        self.m = lambda name: base.rebase(MGKG[name])
+        criterion = self.m("CriterionImprecision")
+        self.threshold = int(self.g.value(criterion, self.m("threshold")))
+
+    # -- reading the records -------------------------------------------------------
+
+    def _int(self, subject: URIRef, name: str) -> int | None:
+        value = self.g.value(subject, self.m(name))
+        return int(value) if value is not None else None
+
+    def _true(self, subject: URIRef, name: str) -> bool:
+        value = self.g.value(subject, self.m(name))
+        return value is not None and bool(value.toPython())
+
+    def _label(self, node: URIRef) -> str:
+        return str(self.g.value(node, RDFS.label) or node)
+
+    def is_publication(self, node: URIRef) -> bool:
+        return (node, RDF.type, self.m("Publication")) in self.g
+
+    def starting_level(self, publication: URIRef) -> int:
+        levels = [
+            int(level)
+            for design in self.g.objects(publication, self.m("studyDesign"))
+            if (level := self.g.value(design, self.m("startingLevel"))) is not None
+        ]
+        return max(levels) if levels else 1
+
+    def is_human(self, publication: URIRef) -> bool:
+        human = self.g.value(publication, self.m("humanStudy"))
+        if human is not None:
+            return bool(human.toPython())
+        return self.starting_level(publication) > 0
+
+    def size(self, publication: URIRef) -> int | None:
+        size = self._int(publication, "sampleSize")
+        return size if size is not None else self._int(publication, "analyzedSize")
+
+    def items(self, claim: URIRef) -> list[Item]:
+        """Publications a claim rests on directly, plus those of findings linked to it."""
+        items = [
+            Item(source, self.m("StanceSupports"), self.m("Direct"), None)
+            for source in sorted(self.g.objects(claim, PROV.wasDerivedFrom))
+            if self.is_publication(source)
+        ]
+        for link in sorted(self.g.subjects(self.m("assessedClaim"), claim)):
+            if (link, RDF.type, self.m("EvidenceLink")) not in self.g:
+                continue
+            finding = self.g.value(link, self.m("finding"))
+            stance = self.g.value(link, self.m("stance"))
+            directness = self.g.value(link, self.m("directness"))
+            for source in sorted(self.g.objects(finding, PROV.wasDerivedFrom)):
+                if self.is_publication(source):
+                    items.append(Item(source, stance, directness, finding))
+        return items
+
+    # -- the rubric ------------------------------------------------------------------
+
+    def grade(self, claim: URIRef) -> tuple[str, list[Component]]:
+        items = self.items(claim)
+        if not items:
+            kinds = set(self.g.objects(claim, self.m("restsOn")))
+            if self.m("ReferenceValues") in kinds:
+                grade, why = "GradeReferenceValue", "rests on reference values from a public authority"
+            elif self.m("VendorMaterial") in kinds:
+                grade, why = "GradeVendorClaimOnly", "rests only on the vendor's own material"
+            else:
+                grade, why = "GradePageAssertionOnly", "rests only on the page's assertion"
+            return grade, [Component("CriterionStudyDesign", 0, f"No evidence record is linked to this claim; it {why}.")]
+
+        human = [i for i in items if self.is_human(i.publication)]
+        if not human:
+            pubs = tuple(sorted({i.publication for i in items}))
+            names = ", ".join(self._label(p) for p in pubs)
+            return "GradePreclinicalOnly", [
+                Component("CriterionStudyDesign", 0, f"Only preclinical (non-human) evidence is linked: {names}.", pubs)
+            ]
+        supporting = [i for i in human if i.stance in {self.m(s) for s in SUPPORTING}]
+        dissenting = [i for i in human if i.stance in {self.m(s) for s in DISSENTING}]
+        if not supporting:
+            pubs = tuple(sorted({i.publication for i in dissenting}))
+            names = ", ".join(self._label(p) for p in pubs)
+            return "GradeNotSupported", [
+                Component("CriterionInconsistency", 0, f"Linked human evidence finds no effect or the opposite: {names}.", pubs)
+            ]
+
+        anchor = max(supporting, key=lambda i: (self.starting_level(i.publication), self.size(i.publication) or 0, str(i.publication)))
+        pub = anchor.publication
+        name = self._label(pub)
+        start = self.starting_level(pub)
+        designs = ", ".join(sorted(self._label(d) for d in self.g.objects(pub, self.m("studyDesign")))) or "design not recorded"
+        components = [Component("CriterionStudyDesign", start, f"Starts at level {start} from {name} ({designs}).", (pub,))]
+        components.append(self._risk_of_bias(pub, name))
+        components.append(self._imprecision(pub, name))
+        components.append(self._inconsistency(pub, name, dissenting))
+        components.append(self._indirectness(anchor, name))
+        level = max(1, min(4, start + sum(c.change for c in components[1:])))
+        return LEVEL_GRADES[level], components
+
+    def _risk_of_bias(self, pub: URIRef, name: str) -> Component:
+        reasons = []
+        comparator = self.g.value(pub, self.m("comparator"))
+        if comparator in {self.m(c) for c in UNCONTROLLED_COMPARATORS}:
+            reasons.append(f"no placebo (comparator: {self._label(comparator)})")
+        blinding = self.g.value(pub, self.m("blinding"))
+        if blinding in {self.m(b) for b in UNBLINDED}:
+            reasons.append(f"{self._label(blinding)} allocation")
+        if self._true(pub, "authorsRateEvidenceLow"):
+            reasons.append("its authors rate the evidence low")
+        if self._true(pub, "industryFunded"):
+            reasons.append("industry-funded")
+        if reasons:
+            return Component("CriterionRiskOfBias", -1, f"{name}: " + "; ".join(reasons) + ".", (pub,))
+        return Component("CriterionRiskOfBias", 0, f"{name}: no risk-of-bias concern recorded.", (pub,))
+
+    def _imprecision(self, pub: URIRef, name: str) -> Component:
+        size = self.size(pub)
+        studies = self._int(pub, "studiesIncluded")
+        if size is not None:
+            if size < self.threshold:
+                return Component("CriterionImprecision", -1, f"{name}: {size} participants, fewer than {self.threshold}.", (pub,))
+            return Component("CriterionImprecision", 0, f"{name}: {size} participants.", (pub,))
+        if studies is not None and studies >= 5:
+            return Component("CriterionImprecision", 0, f"{name}: {studies} studies (participant count not recorded).", (pub,))
+        return Component("CriterionImprecision", -1, f"{name}: participant count not recorded.", (pub,))
+
+    def _inconsistency(self, pub: URIRef, name: str, dissenting: list[Item]) -> Component:
+        reasons = []
+        others = sorted({i.publication for i in dissenting})
+        if others:
+            reasons.append("other linked evidence finds no effect or the opposite: " + ", ".join(self._label(p) for p in others))
+        if self._true(pub, "heterogeneousResults"):
+            reasons.append(f"{name} reports heterogeneous or contradictory results")
+        if reasons:
+            return Component("CriterionInconsistency", -1, "; ".join(reasons) + ".", (pub, *others))
+        return Component("CriterionInconsistency", 0, "The linked human evidence agrees.", (pub,))
+
+    def _indirectness(self, anchor: Item, name: str) -> Component:
+        pub = anchor.publication
+        reasons = []
+        if anchor.directness == self.m("Indirect"):
+            reasons.append("answers a different question (population, form, comparator or outcome)")
+        if anchor.stance == self.m("StancePartial"):
+            reasons.append("supports only part of the claim")
+        co = sorted(self._label(c) for c in self.g.objects(pub, self.m("coSupplement")))
+        if co:
+            reasons.append("magnesium was given with " + ", ".join(co))
+        if reasons:
+            return Component("CriterionIndirectness", -1, f"{name}: " + "; ".join(reasons) + ".", (pub,))
+        return Component("CriterionIndirectness", 0, f"{name}: direct evidence.", (pub,))
+
+    # -- writing the result --------------------------------------------------------------
+
+    def grade_all(self) -> dict[URIRef, str]:
+        """Add ``mgkg:evidenceGrade`` and the components to every claim; return grade names."""
+        grades: dict[URIRef, str] = {}
+        slugs = {
+            "CriterionStudyDesign": "design",
+            "CriterionRiskOfBias": "risk-of-bias",
+            "CriterionImprecision": "imprecision",
+            "CriterionInconsistency": "inconsistency",
+            "CriterionIndirectness": "indirectness",
+        }
+        for claim in sorted(self.g.subjects(RDF.type, self.m("Claim"))):
+            grade, components = self.grade(claim)
+            grades[claim] = grade
+            self.g.add((claim, self.m("evidenceGrade"), self.m(grade)))
+            for component in components:
+                node = URIRef(f"{claim}-grade-{slugs[component.criterion]}")
+                self.g.add((claim, self.m("gradeComponent"), node))
+                self.g.add((node, RDF.type, self.m("GradeComponent")))
+                criterion_label = self._label(self.m(component.criterion))
+                self.g.add((node, RDFS.label, Literal(f"{criterion_label} ({component.change:+d})", lang="en")))
+                self.g.add((node, self.m("criterion"), self.m(component.criterion)))
+                self.g.add((node, self.m("levelChange"), Literal(component.change, datatype=XSD.integer)))
+                self.g.add((node, self.m("explanation"), Literal(component.explanation)))
+                for pub in component.based_on:
+                    self.g.add((node, self.m("basedOn"), pub))
+        return grades
+
+
+def grade_claims(graph: Graph, base: Base) -> dict[URIRef, str]:
+    """Grade every claim in ``graph`` in place (see :class:`Grader`)."""
+    return Grader(graph, base).grade_all()

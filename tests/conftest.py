@@ -1,0 +1,73 @@
+"""Shared fixtures: the repository root, a scratch copy of the project, the release graph."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from rdflib import Graph
+
+ROOT = Path(__file__).resolve().parents[1]
+RELEASE = ROOT / "graph"
+
+
+def copy_project(target: Path) -> Path:
+    """Copy what a build reads (ontology, curation, reference) into ``target``."""
+    shutil.copytree(ROOT / "ontology", target / "ontology")
+    shutil.copytree(ROOT / "graph" / "curation", target / "graph" / "curation")
+    shutil.copytree(ROOT / "graph" / "reference", target / "graph" / "reference")
+    return target
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A scratch copy of the project that a test may break and rebuild."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def release_graph() -> Graph:
+    """The committed release, parsed by rdflib."""
+    return Graph().parse(RELEASE / "mgkg.ttl", format="turtle")
+
+
+@pytest.fixture(scope="session")
+def store() -> pyoxigraph.Store:
+    """The committed release in an in-memory pyoxigraph store, for SPARQL checks."""
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(RELEASE / "mgkg.ttl"), format=pyoxigraph.RdfFormat.TURTLE)
+    return store
+
+
+PREFIXES = """
+PREFIX mgkg: <https://w3id.org/mgkg/ontology#>
+PREFIX kg: <https://w3id.org/mgkg/id/>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX fabio: <http://purl.org/spar/fabio/>
+PREFIX prism: <http://prismstandard.org/namespaces/basic/2.0/>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX obo: <http://purl.obolibrary.org/obo/>
+PREFIX mesh: <http://id.nlm.nih.gov/mesh/>
+PREFIX biolink: <https://w3id.org/biolink/vocab/>
+"""
+
+
+def select(store: pyoxigraph.Store, query: str) -> list[dict[str, str]]:
+    """Run a SELECT with the project prefixes; rows as {variable: plain value}."""
+    result = store.query(PREFIXES + query)
+    names = [v.value for v in result.variables]
+    rows = []
+    for solution in result:
+        rows.append({n: (solution[n].value if solution[n] is not None else None) for n in names})
+    return rows
+
+
+def ask(store: pyoxigraph.Store, query: str) -> bool:
+    return bool(store.query(PREFIXES + query))

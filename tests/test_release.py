@@ -1,0 +1,115 @@
+"""The release: byte-stable, matches a fresh build, parses the same everywhere, SHACL-valid."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from conftest import RELEASE, ROOT, copy_project
+from mgkg.build import Paths, ValidationError, assemble, build, shacl_check
+from mgkg.export import RELEASE_FILES
+from mgkg.vocab import Base
+
+FORMATS = {
+    "mgkg.ttl": ("turtle", pyoxigraph.RdfFormat.TURTLE),
+    "mgkg.nt": ("nt", pyoxigraph.RdfFormat.N_TRIPLES),
+    "mgkg.jsonld": ("json-ld", pyoxigraph.RdfFormat.JSON_LD),
+    "void.ttl": ("turtle", pyoxigraph.RdfFormat.TURTLE),
+}
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    """A fresh build of a copy of the project."""
+    root = copy_project(tmp_path_factory.mktemp("fresh") / "project")
+    build(root=root)
+    return root
+
+
+def test_committed_release_matches_a_fresh_build(fresh):
+    for name in RELEASE_FILES:
+        committed = (RELEASE / name).read_bytes()
+        rebuilt = (fresh / "graph" / name).read_bytes()
+        assert committed == rebuilt, f"graph/{name} differs from a fresh build: run `python build_graph.py`"
+
+
+def test_build_is_byte_stable_across_processes(tmp_path):
+    """Two builds in separate interpreters with different hash seeds give identical bytes."""
+    import os
+    import subprocess
+    import sys
+
+    digests = []
+    for seed in ("1", "4242"):
+        root = copy_project(tmp_path / f"p{seed}")
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "mgkg", "--root", str(root), "build"], check=True, env=env,
+                       capture_output=True)
+        digests.append({name: (root / "graph" / name).read_bytes() for name in RELEASE_FILES})
+    assert digests[0] == digests[1]
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_rdflib_and_pyoxigraph_parse_each_export_to_the_same_triples(name):
+    rdflib_format, oxi_format = FORMATS[name]
+    graph = Graph().parse(RELEASE / name, format=rdflib_format)
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(RELEASE / name), format=oxi_format)
+    assert len(graph) == len(store) > 0
+
+
+def test_all_three_data_exports_hold_the_same_graph():
+    counts = {name: len(Graph().parse(RELEASE / name, format=FORMATS[name][0])) for name in
+              ("mgkg.ttl", "mgkg.nt", "mgkg.jsonld")}
+    assert len(set(counts.values())) == 1, counts
+    ttl = Graph().parse(RELEASE / "mgkg.ttl")
+    nt = Graph().parse(RELEASE / "mgkg.nt", format="nt")
+    assert set(ttl) == set(nt)
+
+
+def test_jsonld_is_compact_with_the_project_context():
+    document = json.loads((RELEASE / "mgkg.jsonld").read_text(encoding="utf-8"))
+    assert document["@context"]["kg"] == "https://w3id.org/mgkg/id/"
+    assert document["@context"]["mgkg"] == "https://w3id.org/mgkg/ontology#"
+    ids = [node["@id"] for node in document["@graph"]]
+    assert "kg:magnesium" in ids
+    assert ids == sorted(ids)
+
+
+def test_void_counts_the_release_and_links_dumps_and_licence(release_graph):
+    void = Graph().parse(RELEASE / "void.ttl")
+    VOID = "http://rdfs.org/ns/void#"
+    dataset = URIRef("https://w3id.org/mgkg/void#mgkg")
+    assert (dataset, RDF.type, URIRef(VOID + "Dataset")) in void
+    assert int(void.value(dataset, URIRef(VOID + "triples"))) == len(release_graph)
+    dumps = {str(o) for o in void.objects(dataset, URIRef(VOID + "dataDump"))}
+    assert dumps == {f"https://w3id.org/mgkg/graph/{n}" for n in ("mgkg.ttl", "mgkg.nt", "mgkg.jsonld")}
+    assert void.value(dataset, URIRef("http://purl.org/dc/terms/license")) == URIRef(
+        "https://creativecommons.org/licenses/by/4.0/"
+    )
+
+
+def test_release_conforms_to_the_shapes(release_graph):
+    shacl_check(release_graph, ROOT / "ontology" / "shapes.ttl", Base())
+
+
+def test_shapes_reject_a_claim_without_a_source(release_graph):
+    broken = Graph()
+    for triple in release_graph:
+        broken.add(triple)
+    claim = next(release_graph.subjects(RDF.type, URIRef("https://w3id.org/mgkg/ontology#Claim")))
+    broken.remove((claim, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), None))
+    with pytest.raises(ValidationError, match="derived from at least one source"):
+        shacl_check(broken, ROOT / "ontology" / "shapes.ttl", Base())
+
+
+def test_base_is_a_build_option(project):
+    graph, _ = assemble(Paths(project), Base("https://example.org/kg/"))
+    subjects = {str(s) for s in graph.subjects()}
+    assert "https://example.org/kg/id/magnesium" in subjects
+    assert not any(s.startswith("https://w3id.org/mgkg/") for s in subjects)
+    shacl_check(graph, project / "ontology" / "shapes.ttl", Base("https://example.org/kg/"))
