@@ -18,6 +18,7 @@ def copy_project(target: Path) -> Path:
     shutil.copytree(ROOT / "ontology", target / "ontology")
     shutil.copytree(ROOT / "graph" / "curation", target / "graph" / "curation")
     shutil.copytree(ROOT / "graph" / "reference", target / "graph" / "reference")
+    shutil.copytree(ROOT / "queries", target / "queries")  # the build publishes graph/catalog.ttl
     return target
 
 

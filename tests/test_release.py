@@ -107,6 +107,44 @@ def test_shapes_reject_a_claim_without_a_source(release_graph):
         shacl_check(broken, ROOT / "ontology" / "shapes.ttl", Base())
 
 
+MGKG_NS = "https://w3id.org/mgkg/ontology#"
+
+
+def _copy(graph: Graph) -> Graph:
+    copy = Graph()
+    for triple in graph:
+        copy.add(triple)
+    return copy
+
+
+def test_shapes_reject_a_page_claim_without_its_quotation(release_graph):
+    broken = _copy(release_graph)
+    claim = URIRef("https://w3id.org/mgkg/id/mg-blocks-nmda-receptor")
+    broken.remove((claim, URIRef(MGKG_NS + "quotation"), None))
+    with pytest.raises(ValidationError, match="quotes it") as failure:
+        shacl_check(broken, ROOT / "ontology" / "shapes.ttl", Base())
+    assert "mg-blocks-nmda-receptor" in failure.value.report
+
+
+def test_shapes_reject_a_null_finding_asserted_as_an_edge(release_graph):
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    broken = _copy(release_graph)
+    claim = URIRef("https://w3id.org/mgkg/id/finding-mah2021-total-sleep-time")
+    asserted = URIRef(MGKG_NS + "assertedAsEdge")
+    broken.set((claim, asserted, Literal(True, datatype=XSD.boolean)))
+    with pytest.raises(ValidationError, match="never asserted as a direct edge"):
+        shacl_check(broken, ROOT / "ontology" / "shapes.ttl", Base())
+
+
+def test_shapes_reject_an_unaudited_printed_citation(release_graph):
+    broken = _copy(release_graph)
+    broken.remove((None, URIRef(MGKG_NS + "audits"), URIRef("https://w3id.org/mgkg/id/cite-noah-2022")))
+    with pytest.raises(ValidationError, match="exactly one citation audit"):
+        shacl_check(broken, ROOT / "ontology" / "shapes.ttl", Base())
+
+
 def test_base_is_a_build_option(project):
     graph, _ = assemble(Paths(project), Base("https://example.org/kg/"))
     subjects = {str(s) for s in graph.subjects()}

@@ -50,8 +50,9 @@ BIBLIO_FIELDS = {
 }
 CLAIM_FIELDS = {
     "id", "subject", "predicate", "object", "value", "statement", "sources", "cites",
-    "hedge", "passage", "qualifiers", "note",
+    "hedge", "passage", "qualifiers", "note", "polarity",
 }
+POLARITIES = {"affirmed": "PolarityAffirmed", "no-effect": "PolarityNoEffect", "inconclusive": "PolarityInconclusive"}
 PASSAGE_FIELDS = {"section", "quote"}
 QUALIFIER_FIELDS = {
     "form": "qualifierForm",
@@ -585,6 +586,11 @@ class Curation:
                 self._add(claim, MGKG.citesAsPrinted, target)
         if (hedge := self._text(record, "hedge", path)) is not None:
             self._add(claim, MGKG.hedge, Literal(hedge))
+        polarity = record.get("polarity", "affirmed")
+        if polarity in POLARITIES:
+            self._add(claim, MGKG.polarity, MGKG[POLARITIES[polarity]])
+        else:
+            self._problem(path, record.at("polarity"), f"claim {rid!r}: polarity must be one of {', '.join(POLARITIES)}, got {polarity!r}")
         if (note := self._text(record, "note", path)) is not None:
             self._add(claim, RDFS.comment, Literal(note, lang="en"))
         self._passage(record, path, claim, from_page=self.page_source in sources)

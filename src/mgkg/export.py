@@ -18,7 +18,7 @@ from rdflib.void import generateVoID
 from .vocab import VOID, Base
 
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
-RELEASE_FILES = ("mgkg.ttl", "mgkg.nt", "mgkg.jsonld", "void.ttl")
+RELEASE_FILES = ("mgkg.ttl", "mgkg.nt", "mgkg.jsonld", "void.ttl", "catalog.ttl")
 
 
 def bind_prefixes(graph: Graph, base: Base) -> Graph:

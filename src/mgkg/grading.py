@@ -69,12 +69,24 @@ class Grader:
         return (node, RDF.type, self.m("Publication")) in self.g
 
     def starting_level(self, publication: URIRef) -> int:
-        levels = [
-            int(level)
-            for design in self.g.objects(publication, self.m("studyDesign"))
-            if (level := self.g.value(design, self.m("startingLevel"))) is not None
-        ]
+        """Highest level among the designs, unless a limiting design caps it (see the ontology)."""
+        levels, limits = [], []
+        for design in self.g.objects(publication, self.m("studyDesign")):
+            level = self.g.value(design, self.m("startingLevel"))
+            if level is None:
+                continue
+            levels.append(int(level))
+            if self._true(design, "limitsStartingLevel"):
+                limits.append(int(level))
+        if limits:
+            return min(limits)
         return max(levels) if levels else 1
+
+    def is_review_of_trials(self, publication: URIRef) -> bool:
+        designs = set(self.g.objects(publication, self.m("studyDesign")))
+        reviews = {self.m("SystematicReview"), self.m("MetaAnalysis")}
+        limited = any(self._true(d, "limitsStartingLevel") for d in designs)
+        return bool(designs & reviews) and not limited
 
     def is_human(self, publication: URIRef) -> bool:
         human = self.g.value(publication, self.m("humanStudy"))
@@ -88,8 +100,10 @@ class Grader:
 
     def items(self, claim: URIRef) -> list[Item]:
         """Publications a claim rests on directly, plus those of findings linked to it."""
+        polarity = self.g.value(claim, self.m("polarity"))
+        own = "StanceSupports" if polarity in (None, self.m("PolarityAffirmed")) else "StanceNoEffect"
         items = [
-            Item(source, self.m("StanceSupports"), self.m("Direct"), None)
+            Item(source, self.m(own), self.m("Direct"), None)
             for source in sorted(self.g.objects(claim, PROV.wasDerivedFrom))
             if self.is_publication(source)
         ]
@@ -108,11 +122,17 @@ class Grader:
 
     def grade(self, claim: URIRef) -> tuple[str, list[Component]]:
         items = self.items(claim)
+        kinds = set(self.g.objects(claim, self.m("restsOn")))
+        if self.m("ReferenceValues") in kinds:
+            pubs = tuple(sorted({i.publication for i in items}))
+            also = f" Linked study evidence: {', '.join(self._label(p) for p in pubs)}." if pubs else ""
+            return "GradeReferenceValue", [Component(
+                "CriterionStudyDesign", 0,
+                "Rests on reference values from a public authority, which take precedence over study grades." + also,
+                pubs,
+            )]
         if not items:
-            kinds = set(self.g.objects(claim, self.m("restsOn")))
-            if self.m("ReferenceValues") in kinds:
-                grade, why = "GradeReferenceValue", "rests on reference values from a public authority"
-            elif self.m("VendorMaterial") in kinds:
+            if self.m("VendorMaterial") in kinds:
                 grade, why = "GradeVendorClaimOnly", "rests only on the vendor's own material"
             else:
                 grade, why = "GradePageAssertionOnly", "rests only on the page's assertion"
@@ -142,7 +162,7 @@ class Grader:
         components = [Component("CriterionStudyDesign", start, f"Starts at level {start} from {name} ({designs}).", (pub,))]
         components.append(self._risk_of_bias(pub, name))
         components.append(self._imprecision(pub, name))
-        components.append(self._inconsistency(pub, name, dissenting))
+        components.append(self._inconsistency(pub, name, start, dissenting))
         components.append(self._indirectness(anchor, name))
         level = max(1, min(4, start + sum(c.change for c in components[1:])))
         return LEVEL_GRADES[level], components
@@ -150,6 +170,13 @@ class Grader:
     def _risk_of_bias(self, pub: URIRef, name: str) -> Component:
         reasons = []
         comparator = self.g.value(pub, self.m("comparator"))
+        if comparator == self.m("ActiveComparator"):
+            return Component(
+                "CriterionRiskOfBias", -2,
+                f"{name}: active comparator, so every arm received magnesium and the effect of magnesium "
+                "itself is uncontrolled (no placebo or untreated group).",
+                (pub,),
+            )
         if comparator in {self.m(c) for c in UNCONTROLLED_COMPARATORS}:
             reasons.append(f"no placebo (comparator: {self._label(comparator)})")
         blinding = self.g.value(pub, self.m("blinding"))
@@ -157,6 +184,8 @@ class Grader:
             reasons.append(f"{self._label(blinding)} allocation")
         if self._true(pub, "authorsRateEvidenceLow"):
             reasons.append("its authors rate the evidence low")
+        elif self.is_review_of_trials(pub) and self.g.value(pub, self.m("authorsRateEvidenceLow")) is None:
+            reasons.append("the record does not state the certainty of the reviewed evidence")
         if self._true(pub, "industryFunded"):
             reasons.append("industry-funded")
         if reasons:
@@ -174,13 +203,17 @@ class Grader:
             return Component("CriterionImprecision", 0, f"{name}: {studies} studies (participant count not recorded).", (pub,))
         return Component("CriterionImprecision", -1, f"{name}: participant count not recorded.", (pub,))
 
-    def _inconsistency(self, pub: URIRef, name: str, dissenting: list[Item]) -> Component:
+    def _inconsistency(self, pub: URIRef, name: str, start: int, dissenting: list[Item]) -> Component:
         reasons = []
         others = sorted({i.publication for i in dissenting})
+        strong = [p for p in others if self.starting_level(p) >= start]
         if others:
             reasons.append("other linked evidence finds no effect or the opposite: " + ", ".join(self._label(p) for p in others))
         if self._true(pub, "heterogeneousResults"):
             reasons.append(f"{name} reports heterogeneous or contradictory results")
+        if strong:
+            reasons.append("the disagreeing evidence is at least as strong as the anchor (" + ", ".join(self._label(p) for p in strong) + ")")
+            return Component("CriterionInconsistency", -2, "; ".join(reasons) + ".", (pub, *others))
         if reasons:
             return Component("CriterionInconsistency", -1, "; ".join(reasons) + ".", (pub, *others))
         return Component("CriterionInconsistency", 0, "The linked human evidence agrees.", (pub,))
@@ -196,7 +229,8 @@ class Grader:
         if co:
             reasons.append("magnesium was given with " + ", ".join(co))
         if reasons:
-            return Component("CriterionIndirectness", -1, f"{name}: " + "; ".join(reasons) + ".", (pub,))
+            change = -min(2, len(reasons))
+            return Component("CriterionIndirectness", change, f"{name}: " + "; ".join(reasons) + ".", (pub,))
         return Component("CriterionIndirectness", 0, f"{name}: direct evidence.", (pub,))
 
     # -- writing the result --------------------------------------------------------------
