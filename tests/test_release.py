@@ -151,3 +151,38 @@ def test_base_is_a_build_option(project):
     assert "https://example.org/kg/id/magnesium" in subjects
     assert not any(s.startswith("https://w3id.org/mgkg/") for s in subjects)
     shacl_check(graph, project / "ontology" / "shapes.ttl", Base("https://example.org/kg/"))
+
+
+def run_cli(*args: str, seed: str = "0"):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    return subprocess.run([sys.executable, "-m", "mgkg", *args], capture_output=True, env=env)
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld", "xml"])
+def test_export_is_deterministic_and_holds_the_release(fmt):
+    first, second = run_cli("export", "--format", fmt, seed="1"), run_cli("export", "--format", fmt, seed="77")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    rdflib_format = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}[fmt]
+    assert len(Graph().parse(data=first.stdout, format=rdflib_format)) == len(Graph().parse(RELEASE / "mgkg.ttl"))
+    if fmt in ("ttl", "nt", "jsonld"):
+        release_name = {"ttl": "mgkg.ttl", "nt": "mgkg.nt", "jsonld": "mgkg.jsonld"}[fmt]
+        assert first.stdout == (RELEASE / release_name).read_bytes()
+
+
+def test_export_under_another_base(tmp_path):
+    out = tmp_path / "kg.nt"
+    result = run_cli("export", "--format", "nt", "--base", "https://example.org/kg/", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "<https://example.org/kg/id/magnesium>" in text and "w3id.org/mgkg/" not in text
+
+
+def test_export_without_a_release_says_so(tmp_path):
+    result = run_cli("--root", str(tmp_path), "export")
+    assert result.returncode == 1
+    assert b"run `mgkg build` first" in result.stderr and b"Traceback" not in result.stderr

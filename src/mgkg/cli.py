@@ -38,6 +38,39 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+EXPORT_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the release graph in one format, optionally minted under another base IRI."""
+    from rdflib import Graph
+
+    from .build import Paths, project_root, rebase_graph
+    from .errors import UserError
+    from .export import bind_prefixes, to_jsonld, to_ntriples, to_rdfxml, to_turtle, write_atomically
+
+    base = Base(args.base)
+    source = Paths(_root(args) or project_root()).release / "mgkg.ttl"
+    if not source.exists():
+        raise UserError(f"no release at {source}: run `mgkg build` first", exit_code=1)
+    graph = bind_prefixes(rebase_graph(Graph().parse(source, format="turtle"), base), base)
+    if args.format == "nt":
+        text = to_ntriples(graph)
+    elif args.format == "jsonld":
+        text = to_jsonld(graph, base)
+    elif args.format == "xml":
+        text = to_rdfxml(graph, base)
+    else:
+        text = to_turtle(graph)
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        output = Path(args.output)
+        write_atomically(output.parent if str(output.parent) else Path("."), {output.name: text})
+        print(f"wrote {output} ({len(graph)} triples, {args.format})", file=sys.stderr)
+    return 0
+
+
 def stats_table(graph) -> list[tuple[str, str, int]]:
     """Counts per class (instances) and per predicate (triples), as (kind, name, count)."""
     from rdflib.namespace import RDF
@@ -71,7 +104,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    """The build commands: build, validate, stats."""
+    """The build commands: build, validate, export, stats."""
 
     p = sub.add_parser("build", help="check the curated sources, derive edges, validate and write graph/")
     p.add_argument("--base", default=DEFAULT_BASE, help=f"IRI base (default {DEFAULT_BASE})")
@@ -80,6 +113,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("validate", help="run every check of the build without writing anything")
     p.add_argument("--base", default=DEFAULT_BASE, help=f"IRI base (default {DEFAULT_BASE})")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("export", help="write the release in one RDF format (optionally under another base IRI)")
+    p.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="ttl", help="output format (default ttl)")
+    p.add_argument("-o", "--output", help="output file (default: standard output)")
+    p.add_argument("--base", default=DEFAULT_BASE, help=f"IRI base to mint under (default {DEFAULT_BASE})")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("stats", help="count instances per class and triples per predicate")
     p.add_argument("--input", help="an RDF file (default: graph/mgkg.ttl)")

@@ -370,6 +370,16 @@ class Curation:
             return None
         return Literal(str(value).strip())
 
+    def _emit(self, subject: URIRef, prop: Property, raw: Any, path: str, line: int, what: str) -> None:
+        """One triple per value: an entity reference for object properties, else a typed literal."""
+        for value in self._as_list(raw):
+            if prop.kind == "object":
+                target = self._reference(value, path, line, what, prop.range)
+                if target is not None:
+                    self._add(subject, prop.iri, target)
+            elif (literal := self._literal(value, prop, path, line)) is not None:
+                self._add(subject, prop.iri, literal)
+
     def _properties(self, subject: URIRef, record: Located, path: str) -> None:
         props = record.get("properties")
         if props is None:
@@ -383,13 +393,7 @@ class Curation:
             if prop is None:
                 self._problem(path, line, f"unknown property {key!r}{self._suggest(key, self.ontology.properties)}")
                 continue
-            for value in self._as_list(raw):
-                if prop.kind == "object":
-                    target = self._reference(value, path, line, f"property {key!r}", prop.range)
-                    if target is not None:
-                        self._add(subject, prop.iri, target)
-                elif (literal := self._literal(value, prop, path, line)) is not None:
-                    self._add(subject, prop.iri, literal)
+            self._emit(subject, prop, raw, path, line, f"property {key!r}")
 
     def _mappings(self, subject: URIRef, record: Located, path: str) -> None:
         unverified = []
@@ -671,13 +675,7 @@ class Curation:
                 self._problem(path, line, f"unknown qualifier {key!r}{self._suggest(str(key), QUALIFIER_FIELDS)}")
                 continue
             prop = self.ontology.properties[QUALIFIER_FIELDS[key]]
-            for value in self._as_list(raw):
-                if prop.kind == "object":
-                    target = self._reference(value, path, line, f"qualifier {key!r}", prop.range)
-                    if target is not None:
-                        self._add(claim, prop.iri, target)
-                elif (literal := self._literal(value, prop, path, line)) is not None:
-                    self._add(claim, prop.iri, literal)
+            self._emit(claim, prop, raw, path, line, f"qualifier {key!r}")
 
 
 # ---------------------------------------------------------------------------

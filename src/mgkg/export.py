@@ -37,6 +37,19 @@ def to_ntriples(graph: Graph) -> str:
     return "\n".join(lines) + "\n"
 
 
+def to_rdfxml(graph: Graph, base: Base) -> str:
+    """RDF/XML in a stable order.
+
+    rdflib's RDF/XML writer follows set order (different in every process); pyoxigraph's
+    writer follows its input, so it is fed the sorted N-Triples.
+    """
+    import pyoxigraph
+
+    triples = pyoxigraph.parse(to_ntriples(graph).encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.RDF_XML, prefixes=base.prefixes())
+    return data.decode("utf-8")
+
+
 def _sort_jsonld(value: object) -> object:
     if isinstance(value, list):
         items = [_sort_jsonld(v) for v in value]
