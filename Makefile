@@ -16,11 +16,11 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 
 install: $(VENV)/.installed
 
-## run: set up .venv, build the graph and say what was built
+## run: set up .venv, build the graph, then serve the endpoint and web app
 run: install
 	$(PY) build_graph.py
-	@echo "release files: graph/mgkg.ttl graph/mgkg.nt graph/mgkg.jsonld graph/void.ttl"
-	@echo "try: $(VENV)/bin/mgkg stats"
+	@echo "release files: graph/mgkg.ttl graph/mgkg.nt graph/mgkg.jsonld graph/void.ttl graph/catalog.ttl"
+	$(VENV)/bin/mgkg serve --host 127.0.0.1 --port 8000
 
 build: install
 	$(PY) build_graph.py

@@ -128,7 +128,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 #: Modules that contribute subcommands; each has ``add_commands(subparsers)``. Command
 #: modules import their heavy dependencies inside the command functions, so that
 #: ``mgkg query`` never pays for pyvis, pyshacl or networkx.
-COMMAND_MODULES: tuple[str, ...] = ("mgkg.cli", "mgkg.cli_query", "mgkg.cli_viz")
+COMMAND_MODULES: tuple[str, ...] = ("mgkg.cli", "mgkg.cli_query", "mgkg.cli_viz", "mgkg.cli_serve")
 
 
 def get_parser() -> argparse.ArgumentParser:

@@ -34,8 +34,10 @@ CHROMIUM_ARGS = [
 READY_TIMEOUT_MS = 120_000
 
 
-@pytest.fixture(scope="session", name="browser")
+@pytest.fixture(scope="module", name="browser")
 def browser_fixture():
+    """One Chromium per test module: modules import this fixture, and Playwright refuses
+    two live instances, so each module starts and stops its own."""
     if not CHROMIUM.exists():
         pytest.skip(
             f"Chromium not found at {CHROMIUM}: install Debian's chromium (make test does) "

@@ -1,0 +1,891 @@
+"""``mgkg serve``: the SPARQL endpoint and the web app, in one small standard-library server.
+
+What it answers (all read-only):
+
+- ``/sparql``: the SPARQL 1.1 Protocol (GET ``?query=``, POST form, POST
+  ``application/sparql-query``), results by ``Accept`` or ``format=``
+  (:mod:`mgkg.sparql_protocol`), a service description with the example queries on a GET
+  without a query, CORS for browser clients;
+- ``/`` home, ``/query`` the query page, ``/graph`` the graph view (:mod:`mgkg.viz`),
+  ``/id/X`` a page for every IRI under the base (HTML, or RDF by ``Accept`` or by
+  ``.ttl``/``.nt``/``.jsonld``/``.rdf``), ``/ontology`` the ontology documentation (RDF
+  likewise), ``/downloads`` the release files, ``/health`` a real query.
+
+Safe by default: queries run in worker processes (:mod:`mgkg.querypool`) that are killed
+at the time limit, SERVICE is refused unless allow-listed, updates are refused, request
+bodies and result rows are capped, malformed queries get 400 with the parser's message,
+connections are bounded and time out, and no client ever sees a stack trace (they go to
+the server's log). The server uses only the standard library (``http.server``) so there is
+nothing more to install or audit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import json
+import re
+import socket
+import sys
+import threading
+import time
+import traceback
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+from . import sparql_protocol as sp
+from .errors import UserError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_ROWS = 10_000
+DEFAULT_MAX_REQUEST = 1 << 20  # bytes of a request body (and, with the URL, of a query)
+DEFAULT_MAX_URL = 64 * 1024
+DEFAULT_MEMORY_MB = 2048
+DEFAULT_MAX_CONNECTIONS = 128
+COUNTS_TTL = 60.0
+PAGE_CACHE = 256  # rendered resource pages kept (the release does not change while served)
+IDLE_TIMEOUT = 30.0  # seconds a connection may sit idle (slow clients, keep-alive)
+
+CSP_PAGES = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'self'",
+    ]
+)
+PAGE_OFFERS: tuple[tuple[str, str], ...] = (
+    ("text/html", "html"),
+    ("application/xhtml+xml", "html"),
+    *sp.OFFERS[sp.GRAPH],
+)
+
+
+def default_workers() -> int:
+    import os
+
+    return max(4, min(8, os.cpu_count() or 1))
+
+
+@dataclass
+class ServerConfig:
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    workers: int = field(default_factory=default_workers)
+    timeout: float = DEFAULT_TIMEOUT
+    max_rows: int = DEFAULT_MAX_ROWS
+    max_request_bytes: int = DEFAULT_MAX_REQUEST
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    allow_services: tuple[str, ...] = ()
+    release: Path | None = None
+    root: Path | None = None
+    cache_dir: Path | None = None
+    public_url: str | None = None
+    memory_mb: int = DEFAULT_MEMORY_MB
+    quiet: bool = False
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes = b""
+    content_type: str = "text/plain; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def text_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(status, (message.rstrip("\n") + "\n").encode("utf-8"), headers=headers or {})
+
+
+def html_response(status: int, page: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        status,
+        page.encode("utf-8"),
+        "text/html; charset=utf-8",
+        {"Content-Security-Policy": CSP_PAGES, **(headers or {})},
+    )
+
+
+# ---------------------------------------------------------------------------
+# The application: routes -> responses
+# ---------------------------------------------------------------------------
+
+
+class App:
+    """The endpoint and pages over one release; :meth:`handle` turns a request into a Response."""
+
+    def __init__(self, config: ServerConfig, site, pool, public_url: str):
+        self.config = config
+        self.site = site
+        self.pool = pool
+        self.public_url = public_url.rstrip("/")
+        self._description: dict[str, bytes] = {}
+        self._counts: tuple[float, dict[str, int] | None] | None = None
+        self._pages: OrderedDict[str, str] = OrderedDict()
+        self._assets = _load_assets(site)
+
+    @property
+    def endpoint(self) -> str:
+        return self.public_url + "/sparql"
+
+    # -- dispatch ---------------------------------------------------------------
+    def handle(self, method: str, target: str, headers, body: bytes) -> Response:
+        parts = urlsplit(target)
+        path = parts.path
+        if method == "OPTIONS":
+            return Response(HTTPStatus.NO_CONTENT, headers=_preflight_headers(headers))
+        if path == "/sparql":
+            if method not in ("GET", "HEAD", "POST"):
+                return text_response(405, "use GET or POST", {"Allow": "GET, HEAD, POST, OPTIONS"})
+            return self.sparql(method, parts.query, headers, body)
+        if method not in ("GET", "HEAD"):
+            return text_response(405, f"{path} answers GET only", {"Allow": "GET, HEAD, OPTIONS"})
+        if path == "/":
+            return self.home()
+        if path == "/query":
+            return self.query_page(parts.query)
+        if path == "/graph":
+            return self.graph(parts.query, headers)
+        if path.startswith("/id/"):
+            return self.resource(path[len("/id/") :], headers)
+        if path == "/ontology" or (
+            path.startswith("/ontology.") and path[len("/ontology") :] in _rdf_extensions()
+        ):
+            return self.ontology(path[len("/ontology") :], headers)
+        if path == "/downloads":
+            from .pages import downloads_page
+
+            return html_response(200, downloads_page(self.site))
+        if path.startswith("/downloads/"):
+            return self.download(path[len("/downloads/") :], headers)
+        if path == "/health":
+            return self.health()
+        if path.startswith("/assets/"):
+            return self.asset(path[len("/assets/") :])
+        if path == "/favicon.ico":
+            return Response(200, FAVICON, "image/png", {"Cache-Control": "max-age=86400"})
+        return self.not_found(headers, f"no page at {path}")
+
+    def not_found(self, headers, message: str) -> Response:
+        from .pages import error_page
+
+        if sp.prefers_html(headers.get("Accept"), sp.OFFERS[sp.TABULAR]):
+            return html_response(404, error_page(404, "Not found", message))
+        return text_response(404, message)
+
+    # -- SPARQL -----------------------------------------------------------------
+    def sparql(self, method: str, url_query: str, headers, body: bytes) -> Response:
+        accept = headers.get("Accept")
+        try:
+            request = sp.query_request(method, url_query, headers.get("Content-Type"), body)
+        except sp.ProtocolError as exc:
+            return text_response(exc.status, exc.message, _vary())
+        if request is None:
+            if sp.prefers_html(accept, sp.OFFERS[sp.GRAPH]):
+                return Response(303, headers={"Location": "/query", **_vary()})
+            return self.service_description(accept, sp.parse_form(url_query))
+        if method == "GET" and sp.prefers_html(accept, sp.OFFERS[sp.TABULAR]) and not request.formats:
+            return Response(
+                303, headers={"Location": "/query?query=" + quote(request.query, safe=""), **_vary()}
+            )
+        if len(request.query.encode("utf-8")) > self.config.max_request_bytes:
+            return text_response(413, f"the query is longer than {self.config.max_request_bytes:,} bytes")
+        if not request.formats and not sp.any_acceptable(accept):
+            offered = ", ".join(sp.MEDIA_TYPES.values())
+            return text_response(
+                406, f"none of the accepted media types ({accept}) is offered: {offered}", _vary()
+            )
+        reply = self.run_query(
+            request.query, accept, request.formats, request.default_graphs, request.named_graphs
+        )
+        if reply.status != 200:
+            return text_response(reply.status, reply.message, _vary())
+        extra = {**_vary(), "X-Query-Time": f"{reply.elapsed:.3f}"}
+        if reply.truncated:
+            extra["X-Result-Truncated"] = f"true; rows={reply.rows}"
+        return Response(200, reply.body, reply.content_type, extra)
+
+    def run_query(
+        self,
+        text: str,
+        accept: str | None = None,
+        formats: list[str] | None = None,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        timeout: float | None = None,
+    ):
+        from .querypool import PoolError, Reply
+
+        job = {
+            "query": text,
+            "accept": accept,
+            "formats": formats or [],
+            "default_graphs": default_graphs or [],
+            "named_graphs": named_graphs or [],
+            "max_rows": self.config.max_rows,
+        }
+        try:
+            return self.pool.run(job, timeout or self.config.timeout)
+        except PoolError as exc:
+            return Reply(exc.status, message=exc.message)
+
+    def select_json(self, text: str, timeout: float | None = None) -> list[dict[str, Any]]:
+        """Rows of a SELECT run through the pool (for the home page and /health)."""
+        reply = self.run_query(text, formats=["json"], timeout=timeout)
+        if reply.status != 200:
+            raise RuntimeError(reply.message)
+        data = json.loads(reply.body)
+        return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
+
+    def service_description(self, accept: str | None, params: dict[str, list[str]]) -> Response:
+        formats = [v for n in sp.FORMAT_PARAMETERS for v in params.get(n, [])]
+        try:
+            media, fmt = sp.choose_format("CONSTRUCT", accept, formats)
+        except sp.ProtocolError as exc:
+            return text_response(exc.status, exc.message, _vary())
+        if fmt not in self._description:
+            self._description[fmt] = service_description(self.site, self.endpoint, fmt, self.config)
+        content_type = media + ("; charset=utf-8" if media.startswith("text/") else "")
+        return Response(200, self._description[fmt], content_type, _vary())
+
+    # -- pages ------------------------------------------------------------------
+    def home(self) -> Response:
+        from .pages import home_page
+
+        return html_response(200, home_page(self.site, self.counts(), self.endpoint))
+
+    def counts(self) -> dict[str, int] | None:
+        """The home page's counts, by a real query (kept for COUNTS_TTL seconds: the release
+        does not change while it is served)."""
+        from .pages import COUNTS_QUERY
+
+        cached = self._counts
+        if cached is not None and time.monotonic() - cached[0] < COUNTS_TTL:
+            return cached[1]
+        try:
+            rows = self.select_json(COUNTS_QUERY.format(base=self.site.base))
+            counts = {k: int(v) for k, v in rows[0].items()} if rows else None
+        except (RuntimeError, ValueError, KeyError):
+            return None
+        self._counts = (time.monotonic(), counts)
+        return counts
+
+    def query_page(self, url_query: str) -> Response:
+        from .pages import query_page
+
+        params = parse_qs(url_query, max_num_fields=sp.MAX_FIELDS)
+        text = (params.get("query") or [""])[0]
+        example = (params.get("example") or [""])[0]
+        autorun = bool(text.strip())
+        if example:
+            chosen = next((e for e in self.site.examples if e.name == example), None)
+            if chosen is None:
+                return self.not_found({"Accept": "text/html"}, f"no example query named {example!r}")
+            text, autorun = chosen.text, True
+        if not text:
+            first = next((e for e in self.site.examples if e.name == "forms-by-absorption"), None)
+            text = first.text if first else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
+        return html_response(
+            200, query_page(self.site, text, autorun, self.config.max_rows, self.config.timeout)
+        )
+
+    def graph(self, url_query: str, headers) -> Response:
+        params = parse_qs(url_query, max_num_fields=sp.MAX_FIELDS)
+        focus = (params.get("focus") or [None])[0]
+        try:
+            depth = int((params.get("depth") or ["1"])[0])
+        except ValueError:
+            depth = -1
+        if not 0 <= depth <= 3:
+            return text_response(400, "depth must be 0, 1, 2 or 3")
+        try:
+            page = self.site.graph_page(focus, depth)
+        except UserError as exc:
+            return self.not_found(headers, str(exc))
+        # The page carries its own Content-Security-Policy (scripts allowed by hash).
+        return Response(200, page.encode("utf-8"), "text/html; charset=utf-8")
+
+    def resource(self, rest: str, headers) -> Response:
+        from .pages import RDF_EXTENSIONS, not_found_page, resource_page
+
+        slug = unquote(rest)
+        iri = self.site.resource_iri(slug)
+        forced = None
+        if not self.site.exists(iri):
+            stem, dot, ext = slug.rpartition(".")
+            if dot and "." + ext in RDF_EXTENSIONS and self.site.exists(self.site.resource_iri(stem)):
+                iri, forced = self.site.resource_iri(stem), RDF_EXTENSIONS["." + ext]
+            elif sp.prefers_html(headers.get("Accept"), sp.OFFERS[sp.GRAPH]) or not headers.get("Accept"):
+                return html_response(404, not_found_page(self.site, iri))
+            else:
+                return text_response(404, f"nothing in the graph is called <{iri}>")
+        return self.rdf_or_html(
+            headers, forced, lambda: self.site.describe(iri), lambda: self.cached_page(iri, resource_page)
+        )
+
+    def cached_page(self, key: str, render) -> str:
+        with self.site.lock:
+            page = self._pages.get(key)
+            if page is None:
+                page = render(self.site, key)
+                self._pages[key] = page
+                if len(self._pages) > PAGE_CACHE:
+                    self._pages.popitem(last=False)
+            else:
+                self._pages.move_to_end(key)
+            return page
+
+    def ontology(self, ext: str, headers) -> Response:
+        from .pages import RDF_EXTENSIONS, ontology_page
+
+        return self.rdf_or_html(
+            headers, RDF_EXTENSIONS.get(ext), self.site.ontology_triples, lambda: ontology_page(self.site)
+        )
+
+    def rdf_or_html(self, headers, forced: str | None, triples, page) -> Response:
+        vary = _vary()
+        if forced is None:
+            chosen = sp.negotiate(headers.get("Accept"), PAGE_OFFERS)
+            if chosen is None:
+                offered = ", ".join(m for m, _ in PAGE_OFFERS[:6])
+                return text_response(406, f"offered: {offered}", vary)
+            media, fmt = chosen
+            if fmt == "html":
+                return html_response(200, page(), vary)
+        else:
+            fmt = forced
+            media = sp.MEDIA_TYPES[fmt]
+        with self.site.lock:
+            body = rdf_bytes(triples(), fmt)
+        content_type = media + ("; charset=utf-8" if media.startswith("text/") else "")
+        return Response(200, body, content_type, vary)
+
+    def download(self, name: str, headers) -> Response:
+        item = self.site.downloads.get(unquote(name))
+        if item is None:
+            return self.not_found(headers, f"no download called {name!r}")
+        content_type = item.media_type + ("; charset=utf-8" if item.media_type.startswith("text/") else "")
+        return Response(
+            200,
+            item.data,
+            content_type,
+            {
+                "Last-Modified": email.utils.formatdate(item.modified, usegmt=True),
+                "Cache-Control": "max-age=300",
+            },
+        )
+
+    def asset(self, name: str) -> Response:
+        found = self._assets.get(name)
+        if found is None:
+            return text_response(404, f"no asset {name!r}")
+        data, media = found
+        return Response(200, data, media, {"Cache-Control": "max-age=300"})
+
+    def health(self) -> Response:
+        started = time.monotonic()
+        try:
+            rows = self.select_json("SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }", timeout=5)
+            triples = int(rows[0]["triples"])
+            ok = triples > 0
+            detail = None if ok else "the store is empty"
+        except (RuntimeError, ValueError, KeyError, IndexError) as exc:
+            ok, triples, detail = False, 0, str(exc)
+        status = {
+            "status": "ok" if ok else "failing",
+            "triples": triples,
+            "query_ms": round((time.monotonic() - started) * 1000, 1),
+            "workers": {"size": self.pool.size, "alive": self.pool.alive, "idle": self.pool.idle},
+            "timeouts": self.pool.timeouts,
+            "replaced": self.pool.replaced,
+        }
+        if detail:
+            status["detail"] = detail
+        body = (json.dumps(status, indent=2) + "\n").encode()
+        return Response(200 if ok else 503, body, "application/json", {"Cache-Control": "no-store"})
+
+
+def _vary() -> dict[str, str]:
+    return {"Vary": "Accept"}
+
+
+def _preflight_headers(headers) -> dict[str, str]:
+    """CORS preflight: any method of ours, and the request headers the client names (the
+    endpoint is public, read-only and uses no credentials, so no header needs keeping out)."""
+    asked = headers.get("Access-Control-Request-Headers") or ""
+    names = [h.strip() for h in asked.split(",") if re.fullmatch(r"[A-Za-z0-9-]{1,64}", h.strip())][:20]
+    allowed = ", ".join(dict.fromkeys(["Accept", "Content-Type", *names]))
+    return {
+        "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+        "Access-Control-Allow-Headers": allowed,
+        "Access-Control-Max-Age": "86400",
+        "Allow": "GET, HEAD, POST, OPTIONS",
+    }
+
+
+def _rdf_extensions() -> tuple[str, ...]:
+    from .pages import RDF_EXTENSIONS
+
+    return tuple(RDF_EXTENSIONS)
+
+
+def rdf_bytes(triples, fmt: str) -> bytes:
+    """Triples (graphmodel terms) serialized like query answers (sorted, project prefixes)."""
+    import pyoxigraph as ox
+
+    from .graphmodel import Lit
+    from .query import Result
+    from .querypool import serialize
+
+    def term(value):
+        if isinstance(value, Lit):
+            if value.lang:
+                return ox.Literal(value.value, language=value.lang)
+            return ox.Literal(value.value, datatype=ox.NamedNode(value.datatype) if value.datatype else None)
+        if value.startswith("_:"):
+            return ox.BlankNode(value[2:])
+        return ox.NamedNode(value)
+
+    converted = [ox.Triple(term(s), ox.NamedNode(p), term(o)) for s, p, o in triples]
+    return serialize(Result("CONSTRUCT", triples=converted), fmt)
+
+
+def service_description(site, endpoint: str, fmt: str, config: ServerConfig) -> bytes:
+    """The SPARQL 1.1 Service Description, with the catalog's example queries."""
+    from rdflib import BNode, Graph, Literal, Namespace, URIRef
+    from rdflib.namespace import DCTERMS, RDF, RDFS
+
+    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    formats = Namespace("http://www.w3.org/ns/formats/")
+    void = Namespace("http://rdfs.org/ns/void#")
+    schema = Namespace("https://schema.org/")
+    graph = Graph()
+    graph.bind("sd", sd)
+    graph.bind("formats", formats)
+    graph.bind("void", void)
+    graph.bind("schema", schema)
+    service = URIRef(endpoint)
+    graph.add((service, RDF.type, sd.Service))
+    graph.add((service, sd.endpoint, service))
+    graph.add((service, sd.supportedLanguage, sd.SPARQL11Query))
+    if config.allow_services:
+        graph.add((service, sd.feature, sd.BasicFederatedQuery))
+    for name in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "JSON-LD",
+        "RDF_XML",
+    ):
+        graph.add((service, sd.resultFormat, formats[name]))
+    graph.add((service, DCTERMS.title, Literal("mgkg: magnesium and brain health evidence graph", lang="en")))
+    graph.add(
+        (
+            service,
+            RDFS.comment,
+            Literal(
+                f"Read-only. Updates and SERVICE are refused"
+                f"{' (except ' + ', '.join(config.allow_services) + ')' if config.allow_services else ''}; "
+                f"each query stops after {config.timeout:g} s; at most {config.max_rows} rows per answer.",
+                lang="en",
+            ),
+        )
+    )
+    dataset = BNode("dataset")
+    default = BNode("default")
+    graph.add((service, sd.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, sd.Dataset))
+    graph.add((dataset, sd.defaultGraph, default))
+    graph.add((default, RDF.type, sd.Graph))
+    graph.add((default, void.triples, Literal(site.index.size)))
+    graph.add((dataset, DCTERMS.source, URIRef(site.base + "void#mgkg")))
+    catalog = site.release.parent / "catalog.ttl"
+    if catalog.is_file():
+        graph.parse(catalog, format="turtle")
+        shacl = Namespace("http://www.w3.org/ns/shacl#")
+        for example in set(graph.subjects(RDF.type, shacl.SPARQLExecutable)):
+            graph.add((example, schema.target, service))
+    if fmt == "rdfxml":
+        return graph.serialize(format="xml", encoding="utf-8")
+    if fmt == "jsonld":
+        return graph.serialize(format="json-ld", encoding="utf-8", auto_compact=True)
+    return graph.serialize(format="nt" if fmt == "nt" else "turtle", encoding="utf-8")
+
+
+def _load_assets(site) -> dict[str, tuple[bytes, str]]:
+    folder = resources.files("mgkg") / "assets" / "server"
+    assets: dict[str, tuple[bytes, str]] = {}
+    for name, media in (
+        ("site.css", "text/css; charset=utf-8"),
+        ("query.js", "text/javascript; charset=utf-8"),
+    ):
+        data = (folder / name).read_bytes()
+        if name == "site.css":
+            data += grade_css().encode("utf-8")
+        assets[name] = (data, media)
+    return assets
+
+
+def grade_css() -> str:
+    """Colours of the evidence grade tiers and verdicts, from the visualization's tables."""
+    from .viz import GRADE_STYLES
+
+    lines = ["\n/* evidence grade tiers: generated from mgkg.viz.GRADE_STYLES */"]
+    for tier, (_label, colour) in GRADE_STYLES.items():
+        lines.append(f".grade.tier-{tier} {{ background: {colour}; }}")
+    return "\n".join(lines) + "\n"
+
+
+def _favicon() -> bytes:
+    """A 16x16 PNG (a blue square) made here, so the icon costs no file and no request elsewhere."""
+    import struct
+    import zlib
+
+    width = height = 16
+    row = b"\x00" + bytes((29, 78, 216, 255)) * width
+    raw = row * height
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+FAVICON = _favicon()
+
+
+# ---------------------------------------------------------------------------
+# HTTP
+# ---------------------------------------------------------------------------
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "mgkg"
+    sys_version = ""
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    timeout = IDLE_TIMEOUT
+    app: App  # set on the subclass made by make_server
+    quiet = False
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in separate writes: without this, Nagle's algorithm and
+        # the client's delayed ACK add 40 ms to every response.
+        with contextlib.suppress(OSError):
+            self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's names)
+        self._dispatch("GET")
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._dispatch("HEAD")
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._dispatch("POST")
+
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        self._dispatch("OPTIONS")
+
+    def do_PUT(self) -> None:  # noqa: N802
+        self._refuse_method()
+
+    do_DELETE = do_PATCH = do_PUT  # noqa: N815
+
+    def _refuse_method(self) -> None:
+        self._drain()
+        self._send(text_response(405, "this server is read-only", {"Allow": "GET, HEAD, POST, OPTIONS"}), "")
+
+    def _drain(self) -> None:
+        length = self.headers.get("Content-Length")
+        if length and length.isdigit() and int(length) <= self.app.config.max_request_bytes:
+            self.rfile.read(int(length))
+        elif length or self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+
+    def _dispatch(self, method: str) -> None:
+        started = time.monotonic()
+        try:
+            if len(self.path) > DEFAULT_MAX_URL:
+                response = text_response(414, f"the URL is longer than {DEFAULT_MAX_URL:,} characters")
+                self.close_connection = True
+            else:
+                body, error = self._read_body(method)
+                response = error or self.app.handle(method, self.path, self.headers, body)
+        except Exception:  # noqa: BLE001 - the client gets one line; the log gets the trace
+            traceback.print_exc(file=sys.stderr)
+            response = text_response(500, "internal server error (logged on the server)")
+            self.close_connection = True
+        self._send(response, method)
+        if not self.quiet:
+            elapsed = (time.monotonic() - started) * 1000
+            target = self.path if len(self.path) <= 160 else self.path[:157] + "..."
+            self.log_message('"%s %s" %d %.0fms', method, _printable(target), response.status, elapsed)
+
+    def _read_body(self, method: str) -> tuple[bytes, Response | None]:
+        if method != "POST":
+            if self.headers.get("Content-Length") not in (None, "0") or self.headers.get("Transfer-Encoding"):
+                self._drain()
+            return b"", None
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            return b"", text_response(
+                411, "send the body with a Content-Length (chunked bodies are not read)"
+            )
+        length = self.headers.get("Content-Length")
+        if length is None or not length.strip().isdigit():
+            self.close_connection = True
+            return b"", text_response(411, "a POST needs a Content-Length")
+        size = int(length)
+        limit = self.app.config.max_request_bytes
+        if size > limit:
+            self.close_connection = True
+            return b"", text_response(413, f"the request body is larger than {limit:,} bytes")
+        data = self.rfile.read(size)
+        if len(data) < size:
+            self.close_connection = True
+            return b"", text_response(400, "the request body ended early")
+        return data, None
+
+    def _send(self, response: Response, method: str) -> None:
+        try:
+            self.send_response(response.status)
+            headers = {
+                "Content-Type": response.content_type,
+                "Content-Length": str(len(response.body)),
+                "Access-Control-Allow-Origin": "*",
+                "Access-Control-Expose-Headers": "X-Query-Time, X-Result-Truncated",
+                "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "no-referrer",
+                **response.headers,
+            }
+            if response.status in (204, 304):
+                headers.pop("Content-Length", None)
+                headers.pop("Content-Type", None)
+            if self.close_connection:
+                headers["Connection"] = "close"
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            if method != "HEAD" and response.status not in (204, 304):
+                self.wfile.write(response.body)
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+            self.close_connection = True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own errors (bad request line, too many headers) as one plain line."""
+        try:
+            status = HTTPStatus(code)
+            text = message or status.phrase
+        except ValueError:
+            text = message or "error"
+        self.close_connection = True
+        if self.request_version == "HTTP/0.9":  # an unreadable request line: answer in HTTP/1.1
+            self.request_version = "HTTP/1.1"
+        self._send(text_response(code, text), self.command or "GET")
+
+    def log_request(self, code="-", size="-") -> None:
+        """Requests are logged once, by _dispatch (with the time taken)."""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's name)
+        if not self.quiet:
+            sys.stderr.write(f"{self.address_string()} - {format % args}\n")
+
+
+def _printable(text: str) -> str:
+    return re.sub(r"[^\x20-\x7e]", "?", text)
+
+
+class BoundedServer(ThreadingHTTPServer):
+    """A thread per connection, at most ``max_connections`` at once (the rest get 503)."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, address, handler, max_connections: int = DEFAULT_MAX_CONNECTIONS):
+        self._slots = threading.BoundedSemaphore(max_connections)
+        super().__init__(address, handler)
+
+    def process_request(self, request, client_address) -> None:
+        if not self._slots.acquire(blocking=False):
+            with contextlib.suppress(OSError):
+                request.sendall(
+                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 38\r\n"
+                    b"Retry-After: 1\r\nConnection: close\r\n\r\ntoo many connections; try again soon\r\n"
+                )
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+
+# ---------------------------------------------------------------------------
+# Starting and stopping
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class RunningServer:
+    """A started server: ``url``; ``close()`` stops the server and its workers."""
+
+    httpd: BoundedServer
+    app: App
+    thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{_url_host(host)}:{port}"
+
+    def serve_forever(self) -> None:
+        self.httpd.serve_forever(poll_interval=0.25)
+
+    def close(self) -> None:
+        if self.thread is not None:
+            self.httpd.shutdown()
+        self.httpd.server_close()
+        self.app.pool.close()
+        if self.thread is not None:
+            self.thread.join(timeout=10)
+
+    def __enter__(self) -> RunningServer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _url_host(host: str) -> str:
+    if host in ("0.0.0.0", ""):  # noqa: S104 - a display name for "all interfaces"
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
+def build(config: ServerConfig, log=None) -> RunningServer:
+    """Bind the port, load the release, start the workers; the server is not yet serving."""
+    from .pages import Site
+    from .query import LocalEngine
+    from .querypool import PoolError, QueryPool, WorkerSettings
+    from .store import open_store, project_root, release_file
+
+    root = config.root or project_root()
+    release = (config.release or release_file(root)).resolve()
+    if not release.is_file():
+        raise UserError(f"no release graph at {release}: run `mgkg build` first", 1)
+    if config.workers < 1:
+        raise UserError("--workers must be at least 1", 2)
+    if config.timeout <= 0:
+        raise UserError("--timeout must be more than 0 seconds", 2)
+    for endpoint in config.allow_services:
+        if not re.match(r"^https?://[^\s<>\"]+$", endpoint):
+            raise UserError(f"--allow-service expects an http(s) URL, not {endpoint!r}", 2)
+    handler = type("MgkgHandler", (Handler,), {"quiet": config.quiet})
+    try:
+        family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+        server_class = type("MgkgServer", (BoundedServer,), {"address_family": family})
+        httpd = server_class((config.host, config.port), handler, config.max_connections)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise UserError(f"cannot listen on {config.host}:{config.port}: {reason} (try --port)", 1) from None
+    try:
+        cache = config.cache_dir
+        store = open_store(release, cache)  # builds the on-disk store once, before the workers open it
+        site = Site.load(release, root, LocalEngine(store))
+        del store
+        settings = WorkerSettings(
+            str(release), str(cache) if cache else None, tuple(config.allow_services), config.memory_mb
+        )
+        pool = QueryPool(settings, config.workers, log=log)
+    except PoolError as exc:
+        httpd.server_close()
+        raise UserError(f"cannot start the query workers: {exc.message}", 1) from None
+    except BaseException:
+        httpd.server_close()
+        raise
+    host, port = httpd.server_address[:2]
+    public = config.public_url or f"http://{_url_host(host)}:{port}"
+    app = App(config, site, pool, public)
+    handler.app = app
+    return RunningServer(httpd, app)
+
+
+def start(config: ServerConfig) -> RunningServer:
+    """Build and serve in a background thread (tests, notebooks); ``close()`` stops it."""
+    running = build(config)
+    running.thread = threading.Thread(target=running.serve_forever, name="mgkg-serve", daemon=True)
+    running.thread.start()
+    return running
+
+
+def serve(config: ServerConfig) -> int:
+    """Serve until interrupted (Ctrl-C or SIGTERM)."""
+    import signal
+
+    started = time.monotonic()
+    running = build(config)
+    url = running.url if not config.public_url else config.public_url.rstrip("/")
+    print(
+        f"mgkg serve: {url}/  (SPARQL endpoint {url}/sparql; {config.workers} query workers, "
+        f"{config.timeout:g} s per query; ready in {time.monotonic() - started:.1f} s; Ctrl-C stops)",
+        flush=True,
+    )
+    if config.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"mgkg serve: listening on {config.host}, reachable from the network: read-only, "
+            "SERVICE refused unless --allow-service",
+            flush=True,
+        )
+
+    def stop(_signum, _frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        running.serve_forever()
+    except KeyboardInterrupt:
+        print("mgkg serve: stopping", file=sys.stderr, flush=True)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        running.httpd.server_close()
+        running.app.pool.close()
+    return 0
+
+
+__all__ = ["App", "RunningServer", "ServerConfig", "build", "serve", "start"]

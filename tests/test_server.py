@@ -1,0 +1,597 @@
+"""``mgkg serve`` as its users meet it: SPARQLWrapper as a real client in every result
+format, the protocol's request forms, the catalog examples, every page, downloads,
+dereferencing, the service description, /health, CORS, and the command line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import OWL, RDF
+from SPARQLWrapper import CSV, GET, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+
+from mgkg.catalog import load_catalog
+from mgkg.query import LocalEngine, run
+from mgkg.store import open_store
+from server_support import PREFIXES, RELEASE, ROOT, request, server, sparql_get, sparql_post
+
+__all__ = ["server"]  # fixture
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SCHEMA = Namespace("https://schema.org/")
+SELECT = PREFIXES + (
+    "SELECT ?claim ?label WHERE { ?claim a mgkg:Claim ; rdf:subject kg:magnesium ; rdfs:label ?label } "
+    "ORDER BY ?claim"
+)
+ASK = PREFIXES + "ASK { kg:magnesium a mgkg:Mineral }"
+CONSTRUCT = PREFIXES + "CONSTRUCT { kg:magnesium ?p ?o } WHERE { kg:magnesium ?p ?o }"
+DESCRIBE = PREFIXES + "DESCRIBE kg:magnesium"
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory) -> LocalEngine:
+    return LocalEngine(open_store(RELEASE, cache_dir=tmp_path_factory.mktemp("engine-cache")))
+
+
+def wrapper(server, fmt: str, method: str, only_conneg: bool) -> SPARQLWrapper:
+    client = SPARQLWrapper(f"{server.url}/sparql")
+    client.setReturnFormat(fmt)
+    client.setMethod(method)
+    client.setOnlyConneg(only_conneg)
+    client.setTimeout(60)
+    return client
+
+
+def strictly(client: SPARQLWrapper):
+    """Run and convert with warnings as errors: SPARQLWrapper warns when the answer's media
+    type is not the one it asked for."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # rdflib's, inside SPARQLWrapper
+        warnings.simplefilter("error", RuntimeWarning)  # SPARQLWrapper's "format X was returned"
+        result = client.query()
+        return result, result.convert()
+
+
+# ---------------------------------------------------------------------------
+# SPARQLWrapper, every result format
+# ---------------------------------------------------------------------------
+
+CLIENTS = [(m, c) for m in (GET, POST) for c in (True, False)]
+
+
+@pytest.mark.parametrize(("method", "only_conneg"), CLIENTS)
+@pytest.mark.parametrize("fmt", [JSON, XML, CSV, TSV])
+def test_sparqlwrapper_select(server, store, method, only_conneg, fmt):
+    expected = [(s["claim"].value, s["label"].value) for s in store.query(SELECT)]
+    client = wrapper(server, fmt, method, only_conneg)
+    client.setQuery(SELECT)
+    result, converted = strictly(client)
+    if fmt == JSON:
+        rows = [(b["claim"]["value"], b["label"]["value"]) for b in converted["results"]["bindings"]]
+    elif fmt == XML:
+        rows = []
+        for node in converted.getElementsByTagName("result"):
+            values = {}
+            for binding in node.getElementsByTagName("binding"):
+                values[binding.getAttribute("name")] = binding.firstChild.firstChild.nodeValue
+            rows.append((values["claim"], values["label"]))
+    else:
+        text = converted.decode("utf-8") if isinstance(converted, bytes) else converted
+        parsed = (
+            ox.parse_query_results(input=text.encode(), format=ox.QueryResultsFormat.TSV)
+            if fmt == TSV
+            else None
+        )
+        if parsed is not None:
+            rows = [(s["claim"].value, s["label"].value) for s in parsed]
+        else:
+            import csv
+            import io
+
+            rows = [tuple(r) for r in list(csv.reader(io.StringIO(text, newline="")))[1:]]
+    assert rows == expected
+    assert len(rows) > 10
+
+
+@pytest.mark.parametrize(("method", "only_conneg"), CLIENTS)
+@pytest.mark.parametrize("fmt", [JSON, XML])
+def test_sparqlwrapper_ask(server, method, only_conneg, fmt):
+    client = wrapper(server, fmt, method, only_conneg)
+    client.setQuery(ASK)
+    _result, converted = strictly(client)
+    if fmt == JSON:
+        assert converted["boolean"] is True
+    else:
+        assert converted.getElementsByTagName("boolean")[0].firstChild.nodeValue == "true"
+
+
+@pytest.mark.parametrize(("method", "only_conneg"), CLIENTS)
+@pytest.mark.parametrize("fmt", [TURTLE, N3, XML, RDFXML, JSONLD, JSON])
+@pytest.mark.parametrize("query", [CONSTRUCT, DESCRIBE], ids=["construct", "describe"])
+def test_sparqlwrapper_graph(server, store, method, only_conneg, fmt, query):
+    expected = Graph().parse(
+        data=ox.serialize(list(store.query(query)), format=ox.RdfFormat.N_TRIPLES).decode(), format="nt"
+    )
+    client = wrapper(server, fmt, method, only_conneg)
+    client.setQuery(query)
+    if fmt == JSON:
+        # SPARQLWrapper asks a CONSTRUCT in JSON with Accept */* and format=json: JSON-LD; with
+        # only content negotiation (no format=), */* gets the default, Turtle.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # its own "sending */*" warning
+            result = client.query()
+            converted = result.convert()
+        media = result.response.headers["Content-Type"]
+        if only_conneg:
+            assert media.startswith("text/turtle")
+            graph = Graph().parse(data=converted, format="turtle")
+        else:
+            assert media.startswith("application/ld+json")
+            graph = converted  # SPARQLWrapper parsed the JSON-LD into an rdflib graph
+    else:
+        result, converted = strictly(client)
+        if isinstance(converted, Graph):
+            graph = converted
+        else:
+            text = converted.decode("utf-8") if isinstance(converted, bytes) else converted
+            graph = Graph().parse(data=text, format="turtle")
+    assert len(graph) == len(expected) > 5
+    assert set(graph) == set(expected)
+
+
+def test_sparqlwrapper_errors(server):
+    from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+    client = wrapper(server, JSON, POST, True)
+    client.setQuery("SELECT * WHERE { ?s ?p }")
+    with pytest.raises(QueryBadFormed) as caught:
+        client.query()
+    assert "syntax error" in str(caught.value)
+
+
+# ---------------------------------------------------------------------------
+# Protocol request forms and the dataset
+# ---------------------------------------------------------------------------
+
+
+def _bindings(answer) -> list[dict]:
+    assert answer.status == 200, answer.text
+    return answer.json()["results"]["bindings"]
+
+
+def test_request_forms_agree(server):
+    get = _bindings(sparql_get(server.url, SELECT))
+    form = _bindings(sparql_post(server.url, SELECT))
+    direct = request(
+        f"{server.url}/sparql",
+        "POST",
+        {
+            "Content-Type": "application/sparql-query; charset=utf-8",
+            "Accept": "application/sparql-results+json",
+        },
+        SELECT,
+    )
+    assert get == form == _bindings(direct)
+
+
+def test_dataset_parameters(server):
+    count = PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    whole = _bindings(sparql_get(server.url, count))
+    assert int(whole[0]["n"]["value"]) > 10_000
+    empty = _bindings(sparql_get(server.url, count, **{"default-graph-uri": "https://example.org/nothing"}))
+    assert empty[0]["n"]["value"] == "0"
+    named = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert _bindings(sparql_get(server.url, named, **{"named-graph-uri": "https://example.org/g"})) == []
+    post = request(
+        f"{server.url}/sparql?" + urlencode({"default-graph-uri": "https://example.org/nothing"}),
+        "POST",
+        {"Content-Type": "application/sparql-query"},
+        count,
+    )
+    assert _bindings(post)[0]["n"]["value"] == "0"
+
+
+def test_catalog_examples_run_on_the_endpoint(server, engine):
+    """Every example of the query page answers on the endpoint as on the embedded engine."""
+    catalog = load_catalog(ROOT / "queries")
+    examples = {e.name: e for e in server.app.site.examples}
+    assert set(examples) == {q.name for q in catalog}
+    for query in catalog:
+        local = run(engine, query, {})
+        if local.is_graph:
+            answer = sparql_post(server.url, examples[query.name].text, "application/n-triples")
+            assert answer.status == 200, (query.name, answer.text)
+            remote = {str(q) for q in ox.parse(input=answer.body, format=ox.RdfFormat.N_TRIPLES)}
+            assert remote == {str(ox.Quad(t.subject, t.predicate, t.object)) for t in local.triples}, (
+                query.name
+            )
+            continue
+        answer = sparql_post(server.url, examples[query.name].text)
+        assert answer.status == 200, (query.name, answer.text)
+        if local.form == "ASK":
+            assert answer.json()["boolean"] == local.boolean, query.name
+            continue
+        parsed = ox.parse_query_results(input=answer.body, format=ox.QueryResultsFormat.JSON)
+        names = [v.value for v in parsed.variables]
+        remote_rows = sorted(tuple(str(s[n]) for n in local.variables) for s in parsed)
+        local_rows = sorted(tuple(str(t) for t in row) for row in local.rows)
+        assert names == local.variables, query.name
+        assert remote_rows == local_rows, query.name
+
+
+def test_service_description(server):
+    answer = request(f"{server.url}/sparql", headers={"Accept": "text/turtle"})
+    assert answer.status == 200
+    graph = Graph().parse(data=answer.text, format="turtle")
+    endpoint = URIRef(f"{server.url}/sparql")
+    assert (endpoint, RDF.type, SD.Service) in graph
+    assert (endpoint, SD.endpoint, endpoint) in graph
+    assert (endpoint, SD.supportedLanguage, SD.SPARQL11Query) in graph
+    assert len(set(graph.objects(endpoint, SD.resultFormat))) == 8
+    examples = set(graph.subjects(RDF.type, SH.SPARQLExecutable))
+    assert len(examples) == len(load_catalog(ROOT / "queries"))
+    assert all((e, SCHEMA.target, endpoint) in graph for e in examples)
+
+
+# ---------------------------------------------------------------------------
+# Pages
+# ---------------------------------------------------------------------------
+
+
+def _html(answer) -> str:
+    assert answer.status == 200, answer.text[:500]
+    assert answer.media_type == "text/html"
+    return answer.text
+
+
+def test_home(server, store):
+    answer = request(f"{server.url}/")
+    page = _html(answer)
+    assert "default-src 'none'" in answer.headers["content-security-policy"]
+    triples = re.search(r'data-count="triples">([\d,]+)<', page).group(1)
+    assert int(triples.replace(",", "")) == len(store)
+    claims = next(iter(store.query(PREFIXES + "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a mgkg:Claim }")))
+    assert f'data-count="claims">{int(claims["n"].value):,}<' in page
+    for link in ("/query", "/graph", "/ontology", "/downloads/mgkg.ttl", "/sparql", "/id/magnesium"):
+        assert f'href="{link}"' in page
+    assert "not medical advice" in page
+
+
+def test_query_page(server):
+    page = _html(request(f"{server.url}/query"))
+    for example in server.app.site.examples:
+        assert f'data-example="{example.name}"' in page
+    assert '<script src="/assets/query.js" defer></script>' in page
+    shared = _html(
+        request(f"{server.url}/query?" + urlencode({"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 3"}))
+    )
+    assert "SELECT * WHERE { ?s ?p ?o } LIMIT 3</textarea>" in shared
+    assert '"autorun":true' in shared
+    hostile = _html(
+        request(f"{server.url}/query?" + urlencode({"query": "</textarea><script>alert(1)</script>"}))
+    )
+    assert "<script>alert(1)" not in hostile
+    assert "&lt;/textarea&gt;&lt;script&gt;" in hostile
+    example = _html(request(f"{server.url}/query?example=publications"))
+    assert "# The bibliography" in example or "publications" in example
+    assert request(f"{server.url}/query?example=nope", headers={"Accept": "text/html"}).status == 404
+
+
+def test_examples_bind_parameter_defaults(server):
+    example = next(e for e in server.app.site.examples if e.name == "conditions-linked-to-receptor")
+    assert "VALUES (?receptor) { (<https://w3id.org/mgkg/id/nmda-receptor>) }" in example.text
+    assert not example.text.startswith("#+")
+
+
+def test_graph_page(server):
+    answer = request(f"{server.url}/graph")
+    page = _html(answer)
+    assert 'id="mgkg-data"' in page and 'id="mgkg-network"' in page
+    assert "content-security-policy" not in answer.headers  # the page carries its own, by hash
+    assert "Content-Security-Policy" in page
+    focus = _html(request(f"{server.url}/graph?" + urlencode({"focus": "magnesium", "depth": "1"})))
+    assert "magnesium: everything within 1 claim" in focus
+    assert request(f"{server.url}/graph?focus=nonexistent-thing").status == 404
+    assert request(f"{server.url}/graph?focus=magnesium&depth=9").status == 400
+
+
+def test_resource_page(server, store):
+    page = _html(request(f"{server.url}/id/magnesium"))
+    assert '<h1 id="label">magnesium</h1>' in page
+    assert "https://w3id.org/mgkg/id/magnesium" in page
+    assert "Claims about it" in page and 'class="grade tier-' in page
+    assert 'href="http://purl.obolibrary.org/obo/CHEBI_18420"' in page
+    assert 'href="/ontology#Mineral"' in page
+    assert 'href="/graph?focus=https%3A%2F%2Fw3id.org%2Fmgkg%2Fid%2Fmagnesium"' in page
+    claims = int(
+        next(
+            iter(
+                store.query(
+                    PREFIXES + "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a mgkg:Claim . "
+                    "{ ?c rdf:subject kg:magnesium } UNION { ?c rdf:object kg:magnesium } }"
+                )
+            )
+        )["n"].value
+    )
+    assert f"Claims about it ({claims})" in page
+    assert page.count('<tr class="claim">') >= claims
+
+
+def test_claim_page(server, store):
+    row = next(
+        iter(
+            store.query(
+                PREFIXES + "SELECT ?c WHERE { ?c a mgkg:Claim ; mgkg:gradeComponent ?g ; mgkg:quotation ?q } "
+                "ORDER BY ?c LIMIT 1"
+            )
+        )
+    )
+    slug = row["c"].value.rsplit("/", 1)[1]
+    page = _html(request(f"{server.url}/id/{slug}"))
+    assert 'class="claim-panel"' in page
+    assert "why this grade" in page and "page passage" in page and "<blockquote>" in page
+
+
+def test_publication_page_lists_claims_resting_on_it(server, store):
+    row = next(
+        iter(
+            store.query(
+                PREFIXES
+                + "PREFIX prov: <http://www.w3.org/ns/prov#> SELECT ?p WHERE { ?p a mgkg:Publication . "
+                "?c prov:wasDerivedFrom ?p } ORDER BY ?p LIMIT 1"
+            )
+        )
+    )
+    slug = row["p"].value.rsplit("/", 1)[1]
+    page = _html(request(f"{server.url}/id/{slug}"))
+    assert "Claims that rest on it" in page or "Claims about it" in page
+
+
+def test_every_iri_under_the_base_has_a_page(server, store):
+    """A page for every IRI under the base: HTML and Turtle both name it."""
+    iris = sorted(
+        {
+            t.value
+            for quad in store
+            for t in (quad.subject, quad.object)
+            if isinstance(t, ox.NamedNode) and t.value.startswith("https://w3id.org/mgkg/id/")
+        }
+    )
+    assert len(iris) > 500
+    for iri in iris:
+        slug = iri[len("https://w3id.org/mgkg/id/") :]
+        answer = request(f"{server.url}/id/{quote(slug)}")
+        assert answer.status == 200, iri
+        assert f"<code>{iri}</code>" in answer.text, iri
+    for iri in iris[::25]:
+        slug = iri[len("https://w3id.org/mgkg/id/") :]
+        ttl = request(f"{server.url}/id/{quote(slug)}.ttl")
+        assert ttl.status == 200
+        assert any(
+            iri in (q.subject.value, q.object.value)
+            for q in ox.parse(input=ttl.body, format=ox.RdfFormat.TURTLE)
+        )
+
+
+def test_resource_rdf_is_the_description(server, store):
+    answer = request(f"{server.url}/id/magnesium", headers={"Accept": "application/n-triples"})
+    got = {str(q) for q in ox.parse(input=answer.body, format=ox.RdfFormat.N_TRIPLES)}
+    mg = ox.NamedNode("https://w3id.org/mgkg/id/magnesium")
+    want = {str(ox.Quad(q.subject, q.predicate, q.object)) for q in store.quads_for_pattern(mg, None, None)}
+    want |= {str(ox.Quad(q.subject, q.predicate, q.object)) for q in store.quads_for_pattern(None, None, mg)}
+    assert got == want
+
+
+def test_unknown_resource(server):
+    answer = request(f"{server.url}/id/magnesum", headers={"Accept": "text/html"})
+    assert answer.status == 404
+    assert 'href="/id/magnesium"' in answer.text
+    plain = request(f"{server.url}/id/magnesum", headers={"Accept": "text/turtle"})
+    assert plain.status == 404 and plain.media_type == "text/plain"
+    assert request(f"{server.url}/id/").status == 404
+
+
+def test_ontology_page(server, release_graph):
+    page = _html(request(f"{server.url}/ontology"))
+    mgkg = "https://w3id.org/mgkg/ontology#"
+    classes = {str(c) for c in release_graph.subjects(RDF.type, OWL.Class) if str(c).startswith(mgkg)}
+    properties = {
+        str(p)
+        for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+        for p in release_graph.subjects(RDF.type, kind)
+        if str(p).startswith(mgkg)
+    }
+    assert len(classes) > 40 and len(properties) > 100
+    for term in classes | properties:
+        assert f'id="{term[len(mgkg) :]}"' in page, term
+    assert "A claim C with rdf:subject S" in page  # the derivation rule, from the ontology header
+    ttl = request(f"{server.url}/ontology", headers={"Accept": "text/turtle"})
+    graph = Graph().parse(data=ttl.text, format="turtle")
+    assert {str(c) for c in graph.subjects(RDF.type, OWL.Class)} == classes
+
+
+def test_downloads(server):
+    page = _html(request(f"{server.url}/downloads"))
+    for name, media in (
+        ("mgkg.ttl", "text/turtle"),
+        ("mgkg.nt", "application/n-triples"),
+        ("mgkg.jsonld", "application/ld+json"),
+        ("void.ttl", "text/turtle"),
+        ("catalog.ttl", "text/turtle"),
+    ):
+        assert f'href="/downloads/{name}"' in page
+        answer = request(f"{server.url}/downloads/{name}")
+        assert answer.status == 200
+        assert answer.media_type == media
+        assert answer.body == (RELEASE.parent / name).read_bytes()
+        assert "last-modified" in answer.headers
+    for bad in ("nope.ttl", "..%2Fpyproject.toml", "../pyproject.toml", "%2e%2e/%2e%2e/etc/passwd"):
+        assert request(f"{server.url}/downloads/{bad}").status == 404
+
+
+def test_health(server, store):
+    answer = request(f"{server.url}/health")
+    assert answer.status == 200
+    assert answer.media_type == "application/json"
+    status = answer.json()
+    assert status["status"] == "ok"
+    assert status["triples"] == len(store)
+    assert status["workers"]["size"] == status["workers"]["alive"] == 3
+
+
+def test_cors_and_headers(server):
+    answer = sparql_get(server.url, ASK)
+    assert answer.headers["access-control-allow-origin"] == "*"
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    preflight = request(
+        f"{server.url}/sparql",
+        "OPTIONS",
+        {
+            "Origin": "https://yasgui.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status == 204
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    assert "Content-Type" in preflight.headers["access-control-allow-headers"]
+    yasgui = request(
+        f"{server.url}/sparql",
+        "OPTIONS",
+        {
+            "Origin": "https://yasgui.example",
+            "Access-Control-Request-Headers": "x-requested-with, bad header!",
+        },
+    )
+    assert yasgui.headers["access-control-allow-headers"] == "Accept, Content-Type, x-requested-with"
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert answer.headers["server"] == "mgkg"
+
+
+def test_head_and_methods(server):
+    head = request(f"{server.url}/id/magnesium", "HEAD")
+    assert head.status == 200 and head.body == b""
+    assert int(head.headers["content-length"]) > 1000
+    assert request(f"{server.url}/", "POST", {"Content-Type": "text/plain"}, "x").status == 405
+    assert (
+        request(f"{server.url}/sparql", "PUT", {"Content-Type": "text/turtle"}, "<a:b> <a:c> <a:d> .").status
+        == 405
+    )
+    assert request(f"{server.url}/sparql", "DELETE").status == 405
+    assert request(f"{server.url}/nowhere").status == 404
+
+
+def test_assets(server):
+    css = request(f"{server.url}/assets/site.css")
+    assert css.status == 200 and css.media_type == "text/css"
+    assert ".grade.tier-high" in css.text
+    js = request(f"{server.url}/assets/query.js")
+    assert js.status == 200 and js.media_type == "text/javascript"
+    assert request(f"{server.url}/assets/../server.py").status == 404
+    icon = request(f"{server.url}/favicon.ico")
+    assert icon.status == 200 and icon.body.startswith(b"\x89PNG")
+
+
+# ---------------------------------------------------------------------------
+# The command line
+# ---------------------------------------------------------------------------
+
+
+def _serve(*args: str, env_cache: Path) -> subprocess.Popen:
+    env = {**os.environ, "MGKG_CACHE_DIR": str(env_cache), "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "mgkg", "serve", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+
+
+def test_cli_serve_starts_prints_the_url_and_stops(tmp_path):
+    process = _serve("--port", "0", "--workers", "1", "--quiet", env_cache=tmp_path)
+    try:
+        line = process.stdout.readline()
+        match = re.search(r"(http://127\.0\.0\.1:\d+)/ ", line)
+        assert match, line
+        url = match.group(1)
+        assert "SPARQL endpoint" in line
+        assert request(f"{url}/health").json()["status"] == "ok"
+        assert request(f"{url}/sparql?" + urlencode({"query": ASK})).json()["boolean"] is True
+    finally:
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=30)
+    assert code == 0
+    assert "Traceback" not in process.stderr.read()
+
+
+def test_cli_serve_port_in_use(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        process = _serve("--port", str(port), "--workers", "1", env_cache=tmp_path)
+        _out, err = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert (
+        err.strip() == f"mgkg serve: cannot listen on 127.0.0.1:{port}: address already in use (try --port)"
+    )
+
+
+def test_cli_serve_without_release(tmp_path):
+    process = _serve("--input", str(tmp_path / "none.ttl"), "--port", "0", env_cache=tmp_path)
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert "no release graph at" in err and "Traceback" not in err
+
+
+def test_cli_serve_usage_mistakes(tmp_path):
+    for args, message in (
+        (["--timeout", "0"], "--timeout must be more than 0 seconds"),
+        (["--allow-service", "ftp://x"], "--allow-service expects an http(s) URL"),
+        (["--port", "70000"], "--port must be between 0 and 65535"),
+    ):
+        process = _serve(*args, env_cache=tmp_path)
+        _out, err = process.communicate(timeout=60)
+        assert process.returncode == 2, args
+        assert message in err
+
+
+def test_cli_defaults_match_the_server():
+    from mgkg import cli_serve
+    from mgkg import server as module
+
+    for name in (
+        "DEFAULT_HOST",
+        "DEFAULT_PORT",
+        "DEFAULT_TIMEOUT",
+        "DEFAULT_MAX_ROWS",
+        "DEFAULT_MAX_REQUEST",
+        "DEFAULT_MEMORY_MB",
+    ):
+        assert getattr(cli_serve, name) == getattr(module, name), name
+
+
+def test_serve_help_lists_the_options():
+    out = subprocess.run(
+        [sys.executable, "-m", "mgkg", "serve", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout
+    for option in ("--host", "--port", "--timeout", "--max-rows", "--allow-service", "--workers"):
+        assert option in out
