@@ -178,7 +178,8 @@ def test_every_problem_is_reported_not_just_the_first(project):
 
 
 def test_validate_writes_nothing(project):
-    result = subprocess.run([sys.executable, "-m", "mgkg", "--root", str(project), "validate"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "mgkg", "--root", str(project), "validate"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert not (project / "graph" / "mgkg.ttl").exists()

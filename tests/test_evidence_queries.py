@@ -47,13 +47,29 @@ def test_page_claims_with_verdicts(graph):
 def test_citation_discrepancies_reproduce_the_noah_findings(graph):
     rows = [r for r in graph.run("citation-discrepancies").rows if local(r["citation"]) == "cite-noah-2022"]
     fields = {r["field"]: r for r in rows}
-    assert {"year", "journal", "comparator", "co-supplement", "duration", "study design", "population",
-            "identifier"} <= set(fields)
+    assert {
+        "year",
+        "journal",
+        "comparator",
+        "co-supplement",
+        "duration",
+        "study design",
+        "population",
+        "identifier",
+    } <= set(fields)
     assert fields["year"]["pageValue"] == "2022" and "2021" in fields["year"]["recordValue"]
-    assert fields["journal"]["pageValue"] == "Nutrients" and "Stress and Health" in fields["journal"]["recordValue"]
-    assert "placebo" in fields["comparator"]["pageValue"] and "No placebo arm" in fields["comparator"]["recordValue"]
+    assert (
+        fields["journal"]["pageValue"] == "Nutrients"
+        and "Stress and Health" in fields["journal"]["recordValue"]
+    )
+    assert (
+        "placebo" in fields["comparator"]["pageValue"]
+        and "No placebo arm" in fields["comparator"]["recordValue"]
+    )
     assert "vitamin B6 30 mg/day" in fields["co-supplement"]["recordValue"]
-    assert fields["duration"]["pageValue"] == "4-week" and fields["duration"]["recordValue"].startswith("8 weeks")
+    assert fields["duration"]["pageValue"] == "4-week" and fields["duration"]["recordValue"].startswith(
+        "8 weeks"
+    )
     cited = {local(r["citation"]) for r in graph.run("citation-discrepancies").rows}
     assert {"cite-noah-2022", "cite-abbasi-2022", "cite-effatpanah-2023", "cite-sun-2023"} <= cited
 
@@ -67,7 +83,9 @@ def test_strongest_evidence_per_condition(graph):
     assert best["insomnia"] == "moderate"
     assert best["psychological stress"] == "very low"
     depression = [r for r in rows if r["conditionLabel"] == "depressive disorder"]
-    assert any(r["anchor"].startswith("Moabedi et al. 2023") and int(r["participants"]) == 325 for r in depression)
+    assert any(
+        r["anchor"].startswith("Moabedi et al. 2023") and int(r["participants"]) == 325 for r in depression
+    )
     grade_order = ["high", "moderate", "low", "very low"]
     firsts = [grade_order.index(r["grade"]) for r in rows]
     assert firsts == sorted(firsts)
@@ -75,11 +93,21 @@ def test_strongest_evidence_per_condition(graph):
 
 def test_claims_without_independent_evidence(graph):
     vendor = {local(r["claim"]) for r in graph.run("claims-without-independent-evidence").rows}
-    assert {"nutratek-protects-from-stomach-acid", "nutratek-chelation-72-hours", "des-uses-nutratek"} <= vendor
+    assert {
+        "nutratek-protects-from-stomach-acid",
+        "nutratek-chelation-72-hours",
+        "des-uses-nutratek",
+    } <= vendor
     assert "mg-blocks-nmda-receptor" not in vendor
-    page_only = {local(r["claim"]) for r in
-                 graph.run("claims-without-independent-evidence", grade="mgkg:GradePageAssertionOnly").rows}
-    assert {"mg-blocks-nmda-receptor", "oxide-laxative-effect", "mg-contraindicated-kidney-disease"} <= page_only
+    page_only = {
+        local(r["claim"])
+        for r in graph.run("claims-without-independent-evidence", grade="mgkg:GradePageAssertionOnly").rows
+    }
+    assert {
+        "mg-blocks-nmda-receptor",
+        "oxide-laxative-effect",
+        "mg-contraindicated-kidney-disease",
+    } <= page_only
     assert not vendor & page_only
 
 
@@ -98,7 +126,11 @@ def test_evidence_for_form(graph):
 def test_safety_evidence(graph):
     rows = {local(r["claim"]): r for r in graph.run("safety-evidence").rows}
     ul = rows["mg-ul-supplemental-adults"]
-    assert (ul["topic"], ul["grade"], ul["kinds"]) == ("upper intake level", "reference value", "reference values")
+    assert (ul["topic"], ul["grade"], ul["kinds"]) == (
+        "upper intake level",
+        "reference value",
+        "reference values",
+    )
     kidney = rows["mg-contraindicated-kidney-disease"]
     assert kidney["topic"] == "contraindication" and kidney["grade"] == "page assertion only"
     assert rows["kidney-disease-hypermagnesemia"]["topic"] == "risk"
@@ -107,8 +139,13 @@ def test_safety_evidence(graph):
 
 def test_why_this_grade(graph):
     rows = graph.run("why-this-grade").rows  # default: the page's older-adults sleep claim
-    assert [r["criterion"] for r in rows] == ["study design", "risk of bias", "imprecision", "inconsistency",
-                                              "indirectness"]
+    assert [r["criterion"] for r in rows] == [
+        "study design",
+        "risk of bias",
+        "imprecision",
+        "inconsistency",
+        "indirectness",
+    ]
     assert {r["grade"] for r in rows} == {"very low"}
     changes = {r["criterion"]: int(r["levelChange"]) for r in rows}
     assert changes["study design"] == 4 and changes["inconsistency"] == -2

@@ -73,13 +73,21 @@ def test_claims_without_evidence_get_a_band_by_source_kind(graph, kinds, expecte
     name, components = grade(graph, node)
     assert name == expected
     assert components["CriterionStudyDesign"][0] == 0
-    expected_text = "reference values" if expected == "GradeReferenceValue" else "No evidence record is linked"
+    expected_text = (
+        "reference values" if expected == "GradeReferenceValue" else "No evidence record is linked"
+    )
     assert expected_text in components["CriterionStudyDesign"][1]
 
 
 def test_blinded_placebo_controlled_large_direct_trial_is_high(graph):
-    pub = publication(graph, "trial", ["RandomizedControlledTrial"], comparator="PlaceboComparator",
-                      blinding="DoubleBlind", sampleSize=240)
+    pub = publication(
+        graph,
+        "trial",
+        ["RandomizedControlledTrial"],
+        comparator="PlaceboComparator",
+        blinding="DoubleBlind",
+        sampleSize=240,
+    )
     name, components = grade(graph, claim(graph, "finding", [pub]))
     assert name == "GradeHigh"
     assert components["CriterionStudyDesign"][0] == 4
@@ -87,8 +95,14 @@ def test_blinded_placebo_controlled_large_direct_trial_is_high(graph):
 
 
 def test_open_label_no_treatment_trial_is_rated_down_for_risk_of_bias(graph):
-    pub = publication(graph, "tarleton", ["RandomizedControlledTrial", "OpenLabelTrial"],
-                      comparator="NoTreatmentComparator", blinding="OpenLabel", sampleSize=126)
+    pub = publication(
+        graph,
+        "tarleton",
+        ["RandomizedControlledTrial", "OpenLabelTrial"],
+        comparator="NoTreatmentComparator",
+        blinding="OpenLabel",
+        sampleSize=126,
+    )
     name, components = grade(graph, claim(graph, "finding", [pub]))
     assert name == "GradeModerate"
     change, why = components["CriterionRiskOfBias"]
@@ -96,16 +110,29 @@ def test_open_label_no_treatment_trial_is_rated_down_for_risk_of_bias(graph):
 
 
 def test_small_trial_is_rated_down_for_imprecision(graph):
-    pub = publication(graph, "small", ["RandomizedControlledTrial"], comparator="PlaceboComparator",
-                      blinding="DoubleBlind", sampleSize=46)
+    pub = publication(
+        graph,
+        "small",
+        ["RandomizedControlledTrial"],
+        comparator="PlaceboComparator",
+        blinding="DoubleBlind",
+        sampleSize=46,
+    )
     name, components = grade(graph, claim(graph, "finding", [pub]))
     assert name == "GradeModerate"
     assert components["CriterionImprecision"] == (-1, "small: 46 participants, fewer than 100.")
 
 
 def test_co_supplement_makes_evidence_indirect(graph):
-    pub = publication(graph, "mgb6", ["RandomizedControlledTrial"], comparator="PlaceboComparator",
-                      blinding="DoubleBlind", sampleSize=300, coSupplement="vitamin-b6")
+    pub = publication(
+        graph,
+        "mgb6",
+        ["RandomizedControlledTrial"],
+        comparator="PlaceboComparator",
+        blinding="DoubleBlind",
+        sampleSize=300,
+        coSupplement="vitamin-b6",
+    )
     graph.add((URIRef(KG + "vitamin-b6"), RDFS.label, Literal("vitamin B6", lang="en")))
     name, components = grade(graph, claim(graph, "finding", [pub]))
     assert name == "GradeModerate"
@@ -113,8 +140,15 @@ def test_co_supplement_makes_evidence_indirect(graph):
 
 
 def test_page_claim_takes_the_best_supporting_evidence_and_counts_dissent(graph):
-    review = publication(graph, "review", ["MetaAnalysis", "SystematicReview"], comparator="PlaceboComparator",
-                         blinding="BlindingNotApplicable", sampleSize=151, authorsRateEvidenceLow=True)
+    review = publication(
+        graph,
+        "review",
+        ["MetaAnalysis", "SystematicReview"],
+        comparator="PlaceboComparator",
+        blinding="BlindingNotApplicable",
+        sampleSize=151,
+        authorsRateEvidenceLow=True,
+    )
     null = publication(graph, "null", ["SystematicReview"], studiesIncluded=9, heterogeneousResults=True)
     page = claim(graph, "page-claim", kinds=["PageAssertion"])
     f1 = claim(graph, "review-finding", [review])
@@ -149,8 +183,14 @@ def test_grades_are_written_with_components_and_used_for_edges(graph):
     from mgkg.derive import derive_edges
     from mgkg.grading import grade_claims
 
-    pub = publication(graph, "trial", ["RandomizedControlledTrial"], comparator="PlaceboComparator",
-                      blinding="DoubleBlind", sampleSize=240)
+    pub = publication(
+        graph,
+        "trial",
+        ["RandomizedControlledTrial"],
+        comparator="PlaceboComparator",
+        blinding="DoubleBlind",
+        sampleSize=240,
+    )
     good = claim(graph, "good", [pub])
     weak = claim(graph, "weak", kinds=["PageAssertion"])
     for node in (good, weak):
@@ -167,8 +207,14 @@ def test_grades_are_written_with_components_and_used_for_edges(graph):
 
 
 def test_active_comparator_leaves_magnesium_uncontrolled(graph):
-    pub = publication(graph, "pouteau", ["RandomizedControlledTrial"], comparator="ActiveComparator",
-                      blinding="SingleBlind", analyzedSize=264)
+    pub = publication(
+        graph,
+        "pouteau",
+        ["RandomizedControlledTrial"],
+        comparator="ActiveComparator",
+        blinding="SingleBlind",
+        analyzedSize=264,
+    )
     name, components = grade(graph, claim(graph, "finding", [pub]))
     assert name == "GradeLow"
     change, why = components["CriterionRiskOfBias"]
@@ -176,16 +222,22 @@ def test_active_comparator_leaves_magnesium_uncontrolled(graph):
 
 
 def test_meta_analysis_of_observational_studies_starts_as_observational(graph):
-    pub = publication(graph, "obs-ma", ["SystematicReview", "MetaAnalysis", "ObservationalStudy"],
-                      comparator="HealthyControls", studiesIncluded=12)
+    pub = publication(
+        graph,
+        "obs-ma",
+        ["SystematicReview", "MetaAnalysis", "ObservationalStudy"],
+        comparator="HealthyControls",
+        studiesIncluded=12,
+    )
     name, components = grade(graph, claim(graph, "finding", [pub]))
     assert components["CriterionStudyDesign"][0] == 2
     assert name == "GradeLow"
 
 
 def test_review_of_trials_without_stated_certainty_is_rated_down(graph):
-    pub = publication(graph, "ma", ["SystematicReview", "MetaAnalysis"], comparator="PlaceboComparator",
-                      sampleSize=325)
+    pub = publication(
+        graph, "ma", ["SystematicReview", "MetaAnalysis"], comparator="PlaceboComparator", sampleSize=325
+    )
     name, components = grade(graph, claim(graph, "finding", [pub]))
     assert name == "GradeModerate"
     assert "does not state the certainty" in components["CriterionRiskOfBias"][1]
@@ -194,18 +246,36 @@ def test_review_of_trials_without_stated_certainty_is_rated_down(graph):
 
 
 def test_a_null_finding_is_not_supported_and_never_an_edge(graph):
-    pub = publication(graph, "mah", ["MetaAnalysis"], comparator="PlaceboComparator", sampleSize=151,
-                      authorsRateEvidenceLow=True)
+    pub = publication(
+        graph,
+        "mah",
+        ["MetaAnalysis"],
+        comparator="PlaceboComparator",
+        sampleSize=151,
+        authorsRateEvidenceLow=True,
+    )
     node = claim(graph, "tst-finding", [pub])
     graph.add((node, MGKG.polarity, MGKG.PolarityNoEffect))
     assert grade(graph, node)[0] == "GradeNotSupported"
 
 
 def test_dissent_from_evidence_at_least_as_strong_costs_two_levels(graph):
-    trial = publication(graph, "abbasi", ["RandomizedControlledTrial"], comparator="PlaceboComparator",
-                        blinding="DoubleBlind", sampleSize=46)
-    review = publication(graph, "mah", ["MetaAnalysis"], comparator="PlaceboComparator", sampleSize=151,
-                         authorsRateEvidenceLow=True)
+    trial = publication(
+        graph,
+        "abbasi",
+        ["RandomizedControlledTrial"],
+        comparator="PlaceboComparator",
+        blinding="DoubleBlind",
+        sampleSize=46,
+    )
+    review = publication(
+        graph,
+        "mah",
+        ["MetaAnalysis"],
+        comparator="PlaceboComparator",
+        sampleSize=151,
+        authorsRateEvidenceLow=True,
+    )
     page = claim(graph, "tst", kinds=["PageAssertion"])
     link(graph, claim(graph, "abbasi-tst", [trial]), page, "StanceSupports")
     link(graph, claim(graph, "mah-tst", [review]), page, "StanceNoEffect")
@@ -216,8 +286,15 @@ def test_dissent_from_evidence_at_least_as_strong_costs_two_levels(graph):
 
 
 def test_indirectness_counts_each_reason_up_to_two(graph):
-    pub = publication(graph, "noah", ["RandomizedControlledTrial"], comparator="PlaceboComparator",
-                      blinding="DoubleBlind", sampleSize=300, coSupplement="vitamin-b6")
+    pub = publication(
+        graph,
+        "noah",
+        ["RandomizedControlledTrial"],
+        comparator="PlaceboComparator",
+        blinding="DoubleBlind",
+        sampleSize=300,
+        coSupplement="vitamin-b6",
+    )
     page = claim(graph, "page-claim", kinds=["PageAssertion"])
     link(graph, claim(graph, "f", [pub]), page, "StancePartial", "Indirect")
     name, components = grade(graph, page)

@@ -25,8 +25,16 @@ def verified_iris() -> set[str]:
 def test_header_has_title_version_licence_creators_and_dates():
     graph = Graph().parse(ROOT / "ontology" / "mgkg.ttl")
     assert (ONTOLOGY, RDF.type, OWL.Ontology) in graph
-    for predicate in (DCTERMS.title, DCTERMS.description, OWL.versionIRI, OWL.versionInfo,
-                      DCTERMS.license, DCTERMS.creator, DCTERMS.created, DCTERMS.modified):
+    for predicate in (
+        DCTERMS.title,
+        DCTERMS.description,
+        OWL.versionIRI,
+        OWL.versionInfo,
+        DCTERMS.license,
+        DCTERMS.creator,
+        DCTERMS.created,
+        DCTERMS.modified,
+    ):
         assert graph.value(ONTOLOGY, predicate) is not None, f"ontology header lacks {predicate}"
     assert isinstance(graph.value(ONTOLOGY, DCTERMS.license), URIRef), "licence must be an IRI"
     assert str(graph.value(ONTOLOGY, OWL.versionIRI)).endswith(str(graph.value(ONTOLOGY, OWL.versionInfo)))
@@ -34,10 +42,31 @@ def test_header_has_title_version_licence_creators_and_dates():
 
 def test_required_classes_exist():
     index = load_ontology(ROOT / "ontology" / "mgkg.ttl")
-    for name in ("Mineral", "SupplementForm", "Salt", "Chelate", "Cofactor", "Receptor", "Neurotransmitter",
-                 "Hormone", "PhysiologicalSystem", "BiologicalProcess", "AnatomicalStructure", "Condition",
-                 "Disorder", "Symptom", "AdverseEffect", "Contraindication", "Publication", "WebSource",
-                 "Organization", "Product", "Claim", "PrintedCitation", "StudyDesign"):
+    for name in (
+        "Mineral",
+        "SupplementForm",
+        "Salt",
+        "Chelate",
+        "Cofactor",
+        "Receptor",
+        "Neurotransmitter",
+        "Hormone",
+        "PhysiologicalSystem",
+        "BiologicalProcess",
+        "AnatomicalStructure",
+        "Condition",
+        "Disorder",
+        "Symptom",
+        "AdverseEffect",
+        "Contraindication",
+        "Publication",
+        "WebSource",
+        "Organization",
+        "Product",
+        "Claim",
+        "PrintedCitation",
+        "StudyDesign",
+    ):
         assert name in index.classes, f"class mgkg:{name} missing"
     assert index.is_a(index.classes["Claim"], RDF.Statement)
     assert index.is_a(index.classes["Chelate"], index.classes["SupplementForm"])
@@ -61,12 +90,22 @@ def test_object_properties_have_domain_or_range_where_meaningful():
 def test_claim_predicates_map_to_standard_relations():
     graph = Graph().parse(ROOT / "ontology" / "mgkg.ttl")
     index = load_ontology(ROOT / "ontology" / "mgkg.ttl")
-    for name in ("mayAlleviate", "hasSideEffect", "contraindicatedIn", "participatesIn", "correlatedWith",
-                 "directlyInteractsWith", "predisposesTo", "contributesTo"):
+    for name in (
+        "mayAlleviate",
+        "hasSideEffect",
+        "contraindicatedIn",
+        "participatesIn",
+        "correlatedWith",
+        "directlyInteractsWith",
+        "predisposesTo",
+        "contributesTo",
+    ):
         iri = index.properties[name].iri
         mapped = set(graph.objects(iri, SKOS.exactMatch)) | set(graph.objects(iri, SKOS.closeMatch))
-        assert any(str(m).startswith(("http://purl.obolibrary.org/obo/RO_", "https://w3id.org/biolink/vocab/"))
-                   for m in mapped), f"mgkg:{name} is not mapped to RO or Biolink"
+        assert any(
+            str(m).startswith(("http://purl.obolibrary.org/obo/RO_", "https://w3id.org/biolink/vocab/"))
+            for m in mapped
+        ), f"mgkg:{name} is not mapped to RO or Biolink"
 
 
 def test_every_external_mapping_is_verified_or_explained(release_graph):
@@ -75,6 +114,9 @@ def test_every_external_mapping_is_verified_or_explained(release_graph):
     offenders = []
     for predicate in (SKOS.exactMatch, SKOS.closeMatch):
         for subject, target in release_graph.subject_objects(predicate):
-            if str(target) not in verified and release_graph.value(subject, URIRef(MGKG + "localTermNote")) is None:
+            if (
+                str(target) not in verified
+                and release_graph.value(subject, URIRef(MGKG + "localTermNote")) is None
+            ):
                 offenders.append(f"{subject} -> {target}")
     assert not offenders, "unverified external identifiers:\n" + "\n".join(sorted(offenders))

@@ -47,8 +47,12 @@ def test_build_is_byte_stable_across_processes(tmp_path):
     for seed in ("1", "4242"):
         root = copy_project(tmp_path / f"p{seed}")
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "mgkg", "--root", str(root), "build"], check=True, env=env,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "mgkg", "--root", str(root), "build"],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
         digests.append({name: (root / "graph" / name).read_bytes() for name in RELEASE_FILES})
     assert digests[0] == digests[1]
 
@@ -63,8 +67,10 @@ def test_rdflib_and_pyoxigraph_parse_each_export_to_the_same_triples(name):
 
 
 def test_all_three_data_exports_hold_the_same_graph():
-    counts = {name: len(Graph().parse(RELEASE / name, format=FORMATS[name][0])) for name in
-              ("mgkg.ttl", "mgkg.nt", "mgkg.jsonld")}
+    counts = {
+        name: len(Graph().parse(RELEASE / name, format=FORMATS[name][0]))
+        for name in ("mgkg.ttl", "mgkg.nt", "mgkg.jsonld")
+    }
     assert len(set(counts.values())) == 1, counts
     ttl = Graph().parse(RELEASE / "mgkg.ttl")
     nt = Graph().parse(RELEASE / "mgkg.nt", format="nt")
@@ -164,11 +170,16 @@ def run_cli(*args: str, seed: str = "0"):
 
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld", "xml"])
 def test_export_is_deterministic_and_holds_the_release(fmt):
-    first, second = run_cli("export", "--format", fmt, seed="1"), run_cli("export", "--format", fmt, seed="77")
+    first, second = (
+        run_cli("export", "--format", fmt, seed="1"),
+        run_cli("export", "--format", fmt, seed="77"),
+    )
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout
     rdflib_format = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}[fmt]
-    assert len(Graph().parse(data=first.stdout, format=rdflib_format)) == len(Graph().parse(RELEASE / "mgkg.ttl"))
+    assert len(Graph().parse(data=first.stdout, format=rdflib_format)) == len(
+        Graph().parse(RELEASE / "mgkg.ttl")
+    )
     if fmt in ("ttl", "nt", "jsonld"):
         release_name = {"ttl": "mgkg.ttl", "nt": "mgkg.nt", "jsonld": "mgkg.jsonld"}[fmt]
         assert first.stdout == (RELEASE / release_name).read_bytes()

@@ -148,4 +148,3 @@ def build(root: Path | None = None, base: Base | None = None, write: bool = True
         write_atomically(paths.release, result.files)
         result.written = [paths.release / name for name in RELEASE_FILES]
     return result
-

@@ -23,8 +23,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import build
 
     result = build(root=_root(args), base=Base(args.base))
-    print(f"built mgkg {result.version}: {len(result.graph)} triples, "
-          f"{result.derived_edges} direct edges derived from claims")
+    print(
+        f"built mgkg {result.version}: {len(result.graph)} triples, "
+        f"{result.derived_edges} direct edges derived from claims"
+    )
     for path in result.written:
         print(f"  wrote {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
     return 0
@@ -114,8 +116,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--base", default=DEFAULT_BASE, help=f"IRI base (default {DEFAULT_BASE})")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("export", help="write the release in one RDF format (optionally under another base IRI)")
-    p.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="ttl", help="output format (default ttl)")
+    p = sub.add_parser(
+        "export", help="write the release in one RDF format (optionally under another base IRI)"
+    )
+    p.add_argument(
+        "--format", choices=sorted(EXPORT_FORMATS), default="ttl", help="output format (default ttl)"
+    )
     p.add_argument("-o", "--output", help="output file (default: standard output)")
     p.add_argument("--base", default=DEFAULT_BASE, help=f"IRI base to mint under (default {DEFAULT_BASE})")
     p.set_defaults(func=cmd_export)
@@ -134,7 +140,9 @@ COMMAND_MODULES: tuple[str, ...] = ("mgkg.cli", "mgkg.cli_query", "mgkg.cli_viz"
 def get_parser() -> argparse.ArgumentParser:
     import importlib
 
-    parser = argparse.ArgumentParser(prog="mgkg", description="The magnesium and brain health evidence graph.")
+    parser = argparse.ArgumentParser(
+        prog="mgkg", description="The magnesium and brain health evidence graph."
+    )
     parser.add_argument("--root", help="project directory (default: this checkout)")
     sub = parser.add_subparsers(dest="command", required=True)
     for name in COMMAND_MODULES:

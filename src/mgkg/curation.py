@@ -41,18 +41,53 @@ from .vocab import (
 )
 
 NODE_FIELDS = {
-    "id", "type", "label", "definition", "synonyms", "exact", "close", "note", "sources",
+    "id",
+    "type",
+    "label",
+    "definition",
+    "synonyms",
+    "exact",
+    "close",
+    "note",
+    "sources",
     "properties",
 }
 BIBLIO_FIELDS = {
-    "title", "authors", "journal", "year", "volume", "issue", "pages", "pmid", "pmcid",
-    "doi", "urls", "design", "results", "printed",
+    "title",
+    "authors",
+    "journal",
+    "year",
+    "volume",
+    "issue",
+    "pages",
+    "pmid",
+    "pmcid",
+    "doi",
+    "urls",
+    "design",
+    "results",
+    "printed",
 }
 CLAIM_FIELDS = {
-    "id", "subject", "predicate", "object", "value", "statement", "sources", "cites",
-    "hedge", "passage", "qualifiers", "note", "polarity",
+    "id",
+    "subject",
+    "predicate",
+    "object",
+    "value",
+    "statement",
+    "sources",
+    "cites",
+    "hedge",
+    "passage",
+    "qualifiers",
+    "note",
+    "polarity",
 }
-POLARITIES = {"affirmed": "PolarityAffirmed", "no-effect": "PolarityNoEffect", "inconclusive": "PolarityInconclusive"}
+POLARITIES = {
+    "affirmed": "PolarityAffirmed",
+    "no-effect": "PolarityNoEffect",
+    "inconclusive": "PolarityInconclusive",
+}
 PASSAGE_FIELDS = {"section", "quote"}
 QUALIFIER_FIELDS = {
     "form": "qualifierForm",
@@ -121,9 +156,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.key_lines[key] = key_node.start_mark.line + 1
     return mapping
@@ -285,13 +318,18 @@ class Curation:
             rid = record.get("id")
             if not isinstance(rid, str) or not LOCAL_ID.match(rid):
                 self._problem(
-                    path, record.at("id"),
+                    path,
+                    record.at("id"),
                     f"id {rid!r} must be lower-case letters, digits and single hyphens",
                 )
                 continue
             if rid in self.nodes:
                 first = self.nodes[rid]
-                self._problem(path, record.at("id"), f"duplicate id {rid!r} (first defined at {first.path}:{first.line})")
+                self._problem(
+                    path,
+                    record.at("id"),
+                    f"duplicate id {rid!r} (first defined at {first.path}:{first.line})",
+                )
                 continue
             if claims:
                 classes = {MGKG.Claim}
@@ -316,7 +354,8 @@ class Curation:
             node = self.nodes[value]
             if range_ is not None and not any(self.ontology.is_a(c, range_) for c in node.classes):
                 self._problem(
-                    path, line,
+                    path,
+                    line,
                     f"{what}: {value!r} is not a {self._range_label(range_)} (it is {self._type_names(node.classes)})",
                 )
             return node.iri
@@ -391,7 +430,9 @@ class Curation:
             line = props.at(key)
             prop = self.ontology.properties.get(key)
             if prop is None:
-                self._problem(path, line, f"unknown property {key!r}{self._suggest(key, self.ontology.properties)}")
+                self._problem(
+                    path, line, f"unknown property {key!r}{self._suggest(key, self.ontology.properties)}"
+                )
                 continue
             self._emit(subject, prop, raw, path, line, f"property {key!r}")
 
@@ -400,7 +441,11 @@ class Curation:
         for key, predicate in (("exact", SKOS.exactMatch), ("close", SKOS.closeMatch)):
             for curie in self._as_list(record.get(key)):
                 if not isinstance(curie, str) or not CURIE.match(curie):
-                    self._problem(path, record.at(key), f"malformed CURIE {curie!r} (expected PREFIX:LOCAL, e.g. CHEBI:18420)")
+                    self._problem(
+                        path,
+                        record.at(key),
+                        f"malformed CURIE {curie!r} (expected PREFIX:LOCAL, e.g. CHEBI:18420)",
+                    )
                     continue
                 try:
                     iri = expand_curie(curie)
@@ -413,7 +458,8 @@ class Curation:
         note = record.get("note")
         if unverified and not note:
             self._problem(
-                path, record.at("exact" if "exact" in record else "close"),
+                path,
+                record.at("exact" if "exact" in record else "close"),
                 f"record {record['id']!r}: {', '.join(unverified)} not in the verified identifier "
                 "table; add a 'note' that says where it was verified, or remove it",
             )
@@ -427,7 +473,9 @@ class Curation:
         allowed = NODE_FIELDS | BIBLIO_FIELDS
         for key in record:
             if key not in allowed:
-                self._problem(path, record.at(key), f"unknown field {key!r}{self._suggest(str(key), allowed)}")
+                self._problem(
+                    path, record.at(key), f"unknown field {key!r}{self._suggest(str(key), allowed)}"
+                )
         for cls in sorted(node.classes):
             self._add(subject, RDF.type, cls)
         is_publication = MGKG.Publication in node.classes
@@ -450,7 +498,8 @@ class Curation:
             self._add(subject, MGKG.localTermNote, Literal(note, lang="en"))
         elif is_domain and not record.get("exact") and not record.get("close"):
             self._problem(
-                path, record.line,
+                path,
+                record.line,
                 f"record {rid!r} has no external identifier: add exact/close CURIEs from the "
                 "verified table, or a 'note' saying it is a local term and what was searched",
             )
@@ -511,8 +560,20 @@ class Curation:
             self._add(subject, FABIO.hasPublicationYear, Literal(f"{year:04d}", datatype=XSD.gYear))
             self._add(subject, MGKG.publicationYear, Literal(year, datatype=XSD.integer))
         checks = (
-            ("pmid", PMID, FABIO.hasPubMedId, "digits only, e.g. 28654669", "https://pubmed.ncbi.nlm.nih.gov/"),
-            ("pmcid", PMCID, FABIO.hasPubMedCentralId, "PMC followed by digits", "https://www.ncbi.nlm.nih.gov/pmc/articles/"),
+            (
+                "pmid",
+                PMID,
+                FABIO.hasPubMedId,
+                "digits only, e.g. 28654669",
+                "https://pubmed.ncbi.nlm.nih.gov/",
+            ),
+            (
+                "pmcid",
+                PMCID,
+                FABIO.hasPubMedCentralId,
+                "PMC followed by digits",
+                "https://www.ncbi.nlm.nih.gov/pmc/articles/",
+            ),
             ("doi", DOI, PRISM.doi, "bare DOI such as 10.1371/journal.pone.0180067", "https://doi.org/"),
         )
         for key, pattern, predicate, expected, resolver in checks:
@@ -521,7 +582,9 @@ class Curation:
                 continue
             text = str(value).strip()
             if isinstance(value, bool) or not pattern.match(text):
-                self._problem(path, record.at(key), f"malformed {key.upper()} {value!r} (expected {expected})")
+                self._problem(
+                    path, record.at(key), f"malformed {key.upper()} {value!r} (expected {expected})"
+                )
                 continue
             self._add(subject, predicate, Literal(text))
             self._add(subject, RDFS.seeAlso, URIRef(resolver + text))
@@ -552,7 +615,11 @@ class Curation:
             for key, value in result.items():
                 prop = self.ontology.properties.get(key)
                 if prop is None or prop.kind != "datatype":
-                    self._problem(path, result.at(key), f"unknown result field {key!r}{self._suggest(key, ['outcome', 'effectMeasure', 'effectValue', 'ciLower', 'ciUpper', 'pValue', 'statisticallySignificant'])}")
+                    self._problem(
+                        path,
+                        result.at(key),
+                        f"unknown result field {key!r}{self._suggest(key, ['outcome', 'effectMeasure', 'effectValue', 'ciLower', 'ciUpper', 'pValue', 'statisticallySignificant'])}",
+                    )
                 elif (literal := self._literal(value, prop, path, result.at(key))) is not None:
                     self._add(node, prop.iri, literal)
 
@@ -563,7 +630,9 @@ class Curation:
         claim = self.nodes[rid].iri
         for key in record:
             if key not in CLAIM_FIELDS:
-                self._problem(path, record.at(key), f"unknown field {key!r}{self._suggest(str(key), CLAIM_FIELDS)}")
+                self._problem(
+                    path, record.at(key), f"unknown field {key!r}{self._suggest(str(key), CLAIM_FIELDS)}"
+                )
         self._add(claim, RDF.type, RDF.Statement)
         self._add(claim, RDF.type, MGKG.Claim)
         statement = self._text(record, "statement", path, required=True)
@@ -574,18 +643,24 @@ class Curation:
         if "subject" not in record:
             self._problem(path, record.line, f"claim {rid!r}: missing field 'subject'")
         else:
-            subject = self._reference(record["subject"], path, record.at("subject"), f"claim {rid!r} subject", None)
+            subject = self._reference(
+                record["subject"], path, record.at("subject"), f"claim {rid!r} subject", None
+            )
         self._claim_predicate_object(record, path, claim, subject)
 
         sources = self._as_list(record.get("sources"))
         if not sources:
             self._problem(path, record.line, f"claim {rid!r} has no source: add 'sources: [...]'")
         for source in sources:
-            target = self._reference(source, path, record.at("sources"), f"claim {rid!r} sources", SOURCE_CLASS)
+            target = self._reference(
+                source, path, record.at("sources"), f"claim {rid!r} sources", SOURCE_CLASS
+            )
             if target is not None:
                 self._add(claim, PROV.wasDerivedFrom, target)
         for cite in self._as_list(record.get("cites")):
-            target = self._reference(cite, path, record.at("cites"), f"claim {rid!r} cites", MGKG.PrintedCitation)
+            target = self._reference(
+                cite, path, record.at("cites"), f"claim {rid!r} cites", MGKG.PrintedCitation
+            )
             if target is not None:
                 self._add(claim, MGKG.citesAsPrinted, target)
         if (hedge := self._text(record, "hedge", path)) is not None:
@@ -594,13 +669,19 @@ class Curation:
         if polarity in POLARITIES:
             self._add(claim, MGKG.polarity, MGKG[POLARITIES[polarity]])
         else:
-            self._problem(path, record.at("polarity"), f"claim {rid!r}: polarity must be one of {', '.join(POLARITIES)}, got {polarity!r}")
+            self._problem(
+                path,
+                record.at("polarity"),
+                f"claim {rid!r}: polarity must be one of {', '.join(POLARITIES)}, got {polarity!r}",
+            )
         if (note := self._text(record, "note", path)) is not None:
             self._add(claim, RDFS.comment, Literal(note, lang="en"))
         self._passage(record, path, claim, from_page=self.page_source in sources)
         self._qualifiers(record, path, claim)
 
-    def _claim_predicate_object(self, record: Located, path: str, claim: URIRef, subject: URIRef | None) -> None:
+    def _claim_predicate_object(
+        self, record: Located, path: str, claim: URIRef, subject: URIRef | None
+    ) -> None:
         rid = record["id"]
         name = record.get("predicate")
         prop = self.ontology.properties.get(name) if isinstance(name, str) else None
@@ -614,24 +695,37 @@ class Curation:
             self._add(claim, RDF.subject, subject)
             domains = [d for d in self.ontology.graph.objects(prop.iri, RDFS.domain) if isinstance(d, URIRef)]
             subject_node = self.nodes.get(record["subject"])
-            if domains and subject_node and not any(
-                self.ontology.is_a(c, d) for c in subject_node.classes for d in domains
+            if (
+                domains
+                and subject_node
+                and not any(self.ontology.is_a(c, d) for c in subject_node.classes for d in domains)
             ):
                 self._problem(
-                    path, record.at("subject"),
+                    path,
+                    record.at("subject"),
                     f"claim {rid!r}: subject {record['subject']!r} ({self._type_names(subject_node.classes)}) "
                     f"is outside the domain of {name!r} ({self._range_label(domains[0])})",
                 )
         if prop.domain_relation:
             if "value" in record or "object" not in record:
-                self._problem(path, record.line, f"claim {rid!r}: predicate {name!r} takes an 'object' (an id), not a 'value'")
+                self._problem(
+                    path,
+                    record.line,
+                    f"claim {rid!r}: predicate {name!r} takes an 'object' (an id), not a 'value'",
+                )
                 return
-            target = self._reference(record["object"], path, record.at("object"), f"claim {rid!r} object", prop.range)
+            target = self._reference(
+                record["object"], path, record.at("object"), f"claim {rid!r} object", prop.range
+            )
             if target is not None:
                 self._add(claim, RDF.object, target)
         else:
             if "object" in record or "value" not in record:
-                self._problem(path, record.line, f"claim {rid!r}: attribute {name!r} takes a 'value' (a literal), not an 'object'")
+                self._problem(
+                    path,
+                    record.line,
+                    f"claim {rid!r}: attribute {name!r} takes a 'value' (a literal), not an 'object'",
+                )
                 return
             literal = self._literal(record["value"], prop, path, record.at("value"))
             if literal is not None:
@@ -642,7 +736,11 @@ class Curation:
         passage = record.get("passage")
         if passage is None:
             if from_page:
-                self._problem(path, record.line, f"claim {rid!r} comes from the page but has no 'passage' (section and quote)")
+                self._problem(
+                    path,
+                    record.line,
+                    f"claim {rid!r} comes from the page but has no 'passage' (section and quote)",
+                )
             return
         if not isinstance(passage, Located):
             self._problem(path, record.at("passage"), "passage must be a mapping with 'section' and 'quote'")
@@ -655,11 +753,17 @@ class Curation:
         if section:
             if from_page and normalize_text(section) not in self.page.lines:
                 hint = self._suggest(normalize_text(section), self.page.lines)
-                self._problem(path, passage.at("section"), f"claim {rid!r}: section {section!r} is not a line of the page{hint}")
+                self._problem(
+                    path,
+                    passage.at("section"),
+                    f"claim {rid!r}: section {section!r} is not a line of the page{hint}",
+                )
             self._add(claim, MGKG.pageSection, Literal(normalize_text(section)))
         if quote:
             if from_page and normalize_text(quote) not in self.page.text:
-                self._problem(path, passage.at("quote"), f"claim {rid!r}: quote not found on the page: {quote!r}")
+                self._problem(
+                    path, passage.at("quote"), f"claim {rid!r}: quote not found on the page: {quote!r}"
+                )
             self._add(claim, MGKG.quotation, Literal(normalize_text(quote)))
 
     def _qualifiers(self, record: Located, path: str, claim: URIRef) -> None:
@@ -672,7 +776,9 @@ class Curation:
         for key, raw in qualifiers.items():
             line = qualifiers.at(key)
             if key not in QUALIFIER_FIELDS:
-                self._problem(path, line, f"unknown qualifier {key!r}{self._suggest(str(key), QUALIFIER_FIELDS)}")
+                self._problem(
+                    path, line, f"unknown qualifier {key!r}{self._suggest(str(key), QUALIFIER_FIELDS)}"
+                )
                 continue
             prop = self.ontology.properties[QUALIFIER_FIELDS[key]]
             self._emit(claim, prop, raw, path, line, f"qualifier {key!r}")
@@ -719,30 +825,35 @@ def load_curation(
         raise CurationError(problems)
     for display, records, claims in loaded:
         curation.register(records, display, claims)
-    pages = [
-        rid for rid, node in curation.nodes.items() if MGKG.WebSource in node.classes
-    ]
+    pages = [rid for rid, node in curation.nodes.items() if MGKG.WebSource in node.classes]
     for display, records, claims in loaded:
         if not claims:
             for record in records:
                 if record.get("id") in curation.nodes and curation.nodes[record["id"]].path == display:
                     curation.emit_node(record, display)
     page_sources = sorted(
-        rid for rid in pages
-        if (curation.nodes[rid].iri, base.rebase(MGKG.sourceKind), base.rebase(MGKG.PageAssertion)) in curation.graph
+        rid
+        for rid in pages
+        if (curation.nodes[rid].iri, base.rebase(MGKG.sourceKind), base.rebase(MGKG.PageAssertion))
+        in curation.graph
     )
     if len(page_sources) == 1:
         curation.page_source = page_sources[0]
     elif loaded:
         curation._problem(
-            loaded[0][0], 1,
+            loaded[0][0],
+            1,
             f"exactly one WebSource must have sourceKind PageAssertion (the source page); found {page_sources or 'none'}",
         )
     for display, records, claims in loaded:
         if claims:
             for record in records:
                 rid = record.get("id")
-                if rid in curation.nodes and curation.nodes[rid].path == display and curation.nodes[rid].line == record.line:
+                if (
+                    rid in curation.nodes
+                    and curation.nodes[rid].path == display
+                    and curation.nodes[rid].line == record.line
+                ):
                     curation.emit_claim(record, display)
     if curation.problems:
         raise CurationError(curation.problems)

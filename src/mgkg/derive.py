@@ -35,7 +35,11 @@ def derive_edges(graph: Graph, base: Base) -> int:
     for claim in sorted(graph.subjects(RDF.type, base.rebase(MGKG.Claim))):
         grade = graph.value(claim, grade_of)
         bar = graph.value(grade, clears) if grade is not None else None
-        triple = (graph.value(claim, RDF.subject), graph.value(claim, RDF.predicate), graph.value(claim, RDF.object))
+        triple = (
+            graph.value(claim, RDF.subject),
+            graph.value(claim, RDF.predicate),
+            graph.value(claim, RDF.object),
+        )
         ok = bar is not None and bool(bar.toPython()) and None not in triple
         graph.add((claim, asserted, Literal(ok, datatype=XSD.boolean)))
         if ok and triple not in graph:

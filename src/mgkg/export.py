@@ -85,17 +85,29 @@ def void_description(graph: Graph, base: Base, version: str) -> Graph:
     result = Graph()
     for s, p, o in generated:
         result.add((renames.get(s, s), p, renames.get(o, o) if isinstance(o, URIRef) else o))
-    result.add((dataset, DCTERMS.title, Literal("mgkg: magnesium and brain health evidence graph", lang="en")))
-    result.add((dataset, DCTERMS.description, Literal(
-        "Claims about magnesium and mental and brain health from a supplement-affiliate web page, "
-        "the publications behind them, their evidence and the page's disclaimers and commercial ties.",
-        lang="en",
-    )))
+    result.add(
+        (dataset, DCTERMS.title, Literal("mgkg: magnesium and brain health evidence graph", lang="en"))
+    )
+    result.add(
+        (
+            dataset,
+            DCTERMS.description,
+            Literal(
+                "Claims about magnesium and mental and brain health from a supplement-affiliate web page, "
+                "the publications behind them, their evidence and the page's disclaimers and commercial ties.",
+                lang="en",
+            ),
+        )
+    )
     result.add((dataset, DCTERMS.license, LICENSE))
     result.add((dataset, VOID.uriSpace, Literal(str(base.ids))))
     result.add((dataset, VOID.vocabulary, URIRef(str(base.ontology))))
     result.add((dataset, URIRef("http://www.w3.org/2002/07/owl#versionInfo"), Literal(version)))
-    for name, media in (("mgkg.ttl", "text/turtle"), ("mgkg.nt", "application/n-triples"), ("mgkg.jsonld", "application/ld+json")):
+    for name, media in (
+        ("mgkg.ttl", "text/turtle"),
+        ("mgkg.nt", "application/n-triples"),
+        ("mgkg.jsonld", "application/ld+json"),
+    ):
         dump = URIRef(f"{base.iri}graph/{name}")
         result.add((dataset, VOID.dataDump, dump))
         result.add((dump, DCTERMS["format"], Literal(media)))

@@ -126,24 +126,35 @@ class Grader:
         if self.m("ReferenceValues") in kinds:
             pubs = tuple(sorted({i.publication for i in items}))
             also = f" Linked study evidence: {', '.join(self._label(p) for p in pubs)}." if pubs else ""
-            return "GradeReferenceValue", [Component(
-                "CriterionStudyDesign", 0,
-                "Rests on reference values from a public authority, which take precedence over study grades." + also,
-                pubs,
-            )]
+            return "GradeReferenceValue", [
+                Component(
+                    "CriterionStudyDesign",
+                    0,
+                    "Rests on reference values from a public authority, which take precedence over study grades."
+                    + also,
+                    pubs,
+                )
+            ]
         if not items:
             if self.m("VendorMaterial") in kinds:
                 grade, why = "GradeVendorClaimOnly", "rests only on the vendor's own material"
             else:
                 grade, why = "GradePageAssertionOnly", "rests only on the page's assertion"
-            return grade, [Component("CriterionStudyDesign", 0, f"No evidence record is linked to this claim; it {why}.")]
+            return grade, [
+                Component("CriterionStudyDesign", 0, f"No evidence record is linked to this claim; it {why}.")
+            ]
 
         human = [i for i in items if self.is_human(i.publication)]
         if not human:
             pubs = tuple(sorted({i.publication for i in items}))
             names = ", ".join(self._label(p) for p in pubs)
             return "GradePreclinicalOnly", [
-                Component("CriterionStudyDesign", 0, f"Only preclinical (non-human) evidence is linked: {names}.", pubs)
+                Component(
+                    "CriterionStudyDesign",
+                    0,
+                    f"Only preclinical (non-human) evidence is linked: {names}.",
+                    pubs,
+                )
             ]
         supporting = [i for i in human if i.stance in {self.m(s) for s in SUPPORTING}]
         dissenting = [i for i in human if i.stance in {self.m(s) for s in DISSENTING}]
@@ -151,15 +162,34 @@ class Grader:
             pubs = tuple(sorted({i.publication for i in dissenting}))
             names = ", ".join(self._label(p) for p in pubs)
             return "GradeNotSupported", [
-                Component("CriterionInconsistency", 0, f"Linked human evidence finds no effect or the opposite: {names}.", pubs)
+                Component(
+                    "CriterionInconsistency",
+                    0,
+                    f"Linked human evidence finds no effect or the opposite: {names}.",
+                    pubs,
+                )
             ]
 
-        anchor = max(supporting, key=lambda i: (self.starting_level(i.publication), self.size(i.publication) or 0, str(i.publication)))
+        anchor = max(
+            supporting,
+            key=lambda i: (
+                self.starting_level(i.publication),
+                self.size(i.publication) or 0,
+                str(i.publication),
+            ),
+        )
         pub = anchor.publication
         name = self._label(pub)
         start = self.starting_level(pub)
-        designs = ", ".join(sorted(self._label(d) for d in self.g.objects(pub, self.m("studyDesign")))) or "design not recorded"
-        components = [Component("CriterionStudyDesign", start, f"Starts at level {start} from {name} ({designs}).", (pub,))]
+        designs = (
+            ", ".join(sorted(self._label(d) for d in self.g.objects(pub, self.m("studyDesign"))))
+            or "design not recorded"
+        )
+        components = [
+            Component(
+                "CriterionStudyDesign", start, f"Starts at level {start} from {name} ({designs}).", (pub,)
+            )
+        ]
         components.append(self._risk_of_bias(pub, name))
         components.append(self._imprecision(pub, name))
         components.append(self._inconsistency(pub, name, start, dissenting))
@@ -172,7 +202,8 @@ class Grader:
         comparator = self.g.value(pub, self.m("comparator"))
         if comparator == self.m("ActiveComparator"):
             return Component(
-                "CriterionRiskOfBias", -2,
+                "CriterionRiskOfBias",
+                -2,
                 f"{name}: active comparator, so every arm received magnesium and the effect of magnesium "
                 "itself is uncontrolled (no placebo or untreated group).",
                 (pub,),
@@ -197,10 +228,20 @@ class Grader:
         studies = self._int(pub, "studiesIncluded")
         if size is not None:
             if size < self.threshold:
-                return Component("CriterionImprecision", -1, f"{name}: {size} participants, fewer than {self.threshold}.", (pub,))
+                return Component(
+                    "CriterionImprecision",
+                    -1,
+                    f"{name}: {size} participants, fewer than {self.threshold}.",
+                    (pub,),
+                )
             return Component("CriterionImprecision", 0, f"{name}: {size} participants.", (pub,))
         if studies is not None and studies >= 5:
-            return Component("CriterionImprecision", 0, f"{name}: {studies} studies (participant count not recorded).", (pub,))
+            return Component(
+                "CriterionImprecision",
+                0,
+                f"{name}: {studies} studies (participant count not recorded).",
+                (pub,),
+            )
         return Component("CriterionImprecision", -1, f"{name}: participant count not recorded.", (pub,))
 
     def _inconsistency(self, pub: URIRef, name: str, start: int, dissenting: list[Item]) -> Component:
@@ -208,11 +249,18 @@ class Grader:
         others = sorted({i.publication for i in dissenting})
         strong = [p for p in others if self.starting_level(p) >= start]
         if others:
-            reasons.append("other linked evidence finds no effect or the opposite: " + ", ".join(self._label(p) for p in others))
+            reasons.append(
+                "other linked evidence finds no effect or the opposite: "
+                + ", ".join(self._label(p) for p in others)
+            )
         if self._true(pub, "heterogeneousResults"):
             reasons.append(f"{name} reports heterogeneous or contradictory results")
         if strong:
-            reasons.append("the disagreeing evidence is at least as strong as the anchor (" + ", ".join(self._label(p) for p in strong) + ")")
+            reasons.append(
+                "the disagreeing evidence is at least as strong as the anchor ("
+                + ", ".join(self._label(p) for p in strong)
+                + ")"
+            )
             return Component("CriterionInconsistency", -2, "; ".join(reasons) + ".", (pub, *others))
         if reasons:
             return Component("CriterionInconsistency", -1, "; ".join(reasons) + ".", (pub, *others))
@@ -254,7 +302,9 @@ class Grader:
                 self.g.add((claim, self.m("gradeComponent"), node))
                 self.g.add((node, RDF.type, self.m("GradeComponent")))
                 criterion_label = self._label(self.m(component.criterion))
-                self.g.add((node, RDFS.label, Literal(f"{criterion_label} ({component.change:+d})", lang="en")))
+                self.g.add(
+                    (node, RDFS.label, Literal(f"{criterion_label} ({component.change:+d})", lang="en"))
+                )
                 self.g.add((node, self.m("criterion"), self.m(component.criterion)))
                 self.g.add((node, self.m("levelChange"), Literal(component.change, datatype=XSD.integer)))
                 self.g.add((node, self.m("explanation"), Literal(component.explanation)))
