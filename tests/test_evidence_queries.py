@@ -148,7 +148,7 @@ def test_why_this_grade(graph):
     ]
     assert {r["grade"] for r in rows} == {"very low"}
     changes = {r["criterion"]: int(r["levelChange"]) for r in rows}
-    assert changes["study design"] == 4 and changes["inconsistency"] == -2
+    assert changes["study design"] == 4 and changes["inconsistency"] == -1
     assert "Arab" in rows[3]["explanation"]
     tarleton = graph.run("why-this-grade", claim="kg:finding-tarleton2017-phq9").rows
     assert {r["grade"] for r in tarleton} == {"moderate"}

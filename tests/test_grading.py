@@ -309,3 +309,21 @@ def test_reference_values_take_precedence_over_linked_studies(graph):
     name, components = grade(graph, page)
     assert name == "GradeReferenceValue"
     assert "firoz" in components["CriterionStudyDesign"][1]
+
+
+def test_an_anchor_with_mixed_outcomes_is_not_its_own_stronger_dissent(graph):
+    review = publication(
+        graph,
+        "mah",
+        ["MetaAnalysis"],
+        comparator="PlaceboComparator",
+        sampleSize=151,
+        authorsRateEvidenceLow=True,
+    )
+    page = claim(graph, "sleep", kinds=["PageAssertion"])
+    link(graph, claim(graph, "mah-sol", [review]), page, "StancePartial")
+    link(graph, claim(graph, "mah-tst", [review]), page, "StanceNoEffect")
+    name, components = grade(graph, page)
+    change, why = components["CriterionInconsistency"]
+    assert change == -1 and "mah itself finds no effect" in why and "other linked evidence" not in why
+    assert name == "GradeVeryLow"  # 4 - bias - inconsistency - indirectness (partial)

@@ -161,6 +161,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"mgkg {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        # The reader went away (`mgkg query ... | head`): not an error; silence the final flush.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (CurationError, ValidationError) as exc:
         print(f"mgkg {args.command}: {exc}", file=sys.stderr)
         return 1

@@ -246,13 +246,15 @@ class Grader:
 
     def _inconsistency(self, pub: URIRef, name: str, start: int, dissenting: list[Item]) -> Component:
         reasons = []
-        others = sorted({i.publication for i in dissenting})
+        dissenters = {i.publication for i in dissenting}
+        others = sorted(dissenters - {pub})
         strong = [p for p in others if self.starting_level(p) >= start]
         if others:
             reasons.append(
-                "other linked evidence finds no effect or the opposite: "
-                + ", ".join(self._label(p) for p in others)
+                "other linked evidence finds no effect or the opposite: " + ", ".join(self._label(p) for p in others)
             )
+        if pub in dissenters:
+            reasons.append(f"{name} itself finds no effect on some of what the claim says")
         if self._true(pub, "heterogeneousResults"):
             reasons.append(f"{name} reports heterogeneous or contradictory results")
         if strong:
