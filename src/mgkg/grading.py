@@ -251,7 +251,8 @@ class Grader:
         strong = [p for p in others if self.starting_level(p) >= start]
         if others:
             reasons.append(
-                "other linked evidence finds no effect or the opposite: " + ", ".join(self._label(p) for p in others)
+                "other linked evidence finds no effect or the opposite: "
+                + ", ".join(self._label(p) for p in others)
             )
         if pub in dissenters:
             reasons.append(f"{name} itself finds no effect on some of what the claim says")
