@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: run build install test lint validate stats clean
+.PHONY: run build install test lint validate stats clean bench bench-quick
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,10 +41,22 @@ $(CHROMIUM):
 test: install $(CHROMIUM)
 	$(PY) -m pytest
 
-## lint: ruff over code and tests
+## lint: ruff over code, tests and benchmarks
 lint: install
-	$(VENV)/bin/ruff check src tests build_graph.py
-	$(VENV)/bin/ruff format --check src tests build_graph.py
+	$(VENV)/bin/ruff check src tests bench build_graph.py
+	$(VENV)/bin/ruff format --check src tests bench build_graph.py
+
+$(VENV)/.installed-bench: pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e '.[test,bench]'
+	touch $@
+
+## bench: every benchmark (30-45 min on 2 cores) -> docs/benchmarks.md, docs/img/bench-*.png, bench/results/full.json
+bench: install $(VENV)/.installed-bench $(CHROMIUM)
+	$(PY) -m bench
+
+## bench-quick: CI mode (< 1 min) -> .cache/bench/quick/; fails on a ratio or correctness guard, never on a time
+bench-quick: install $(VENV)/.installed-bench
+	$(PY) -m bench --quick --check
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info src/*.egg-info

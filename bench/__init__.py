@@ -1,0 +1,1 @@
+"""mgkg benchmarks: ``python -m bench`` (see bench/README.md)."""

@@ -1,0 +1,560 @@
+"""``python -m bench [--quick] [--check]``: every suite in one run, then the report.
+
+Full (``make bench``): the release and generated graphs of 10^4, 10^5, 10^6 triples
+(10^7 for loading), every suite, about 30-45 minutes on 2 cores; writes
+``docs/benchmarks.md``, ``docs/img/bench-*.png`` and ``bench/results/full.json``.
+
+Quick (``make bench-quick``, CI): the release and 10^4, one or few repeats, no browser,
+under a minute; writes ``.cache/bench/quick/`` (report, JSON, plots) and with
+``--check`` exits 1 when a ratio guard fails (never on absolute times).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import generate
+from .measure import ROOT, environment, machine, run_once, run_queries, summary, timed_subprocess
+
+RELEASE = ROOT / "graph" / "mgkg.ttl"
+WORK = ROOT / ".cache" / "bench"
+SCALES = {"1e4": 10_000, "1e5": 100_000, "1e6": 1_000_000, "1e7": 10_000_000}
+LOAD_ENGINES = ("mgkg", "mgkg-warm", "pyoxigraph", "rdflib")
+CHEAP_QUERY = "claim-provenance"
+HEAVY_QUERY = "claims-per-condition"
+
+
+@dataclass
+class Config:
+    mode: str
+    graphs: tuple[str, ...]  # "release" and SCALES keys
+    load_repeats: int
+    load_rdflib_max: str  # largest graph rdflib loads (it would need ~15 GB at 10^7)
+    query_graphs: tuple[str, ...]
+    query_engines: tuple[str, ...]
+    query_repeats: int
+    budget: float  # seconds per query for the pyoxigraph engines
+    rdflib_budget: tuple[float, float]  # (min, max) per query; between: 25 x our median
+    rdflib_graphs: tuple[str, ...]  # graphs rdflib runs the catalog on
+    rdflib_repeats: int
+    build_repeats: int
+    coldstart_repeats: int
+    viz_graph: str
+    viz_sizes: tuple[int, ...]
+    viz_repeats: int
+    browser: bool
+    browser_budget: float
+    endpoint_graph: str
+    endpoint_clients: tuple[int, ...]
+    endpoint_duration: float
+    endpoint_queries: dict[str, str] = field(
+        default_factory=lambda: {"cheap": CHEAP_QUERY, "heavy": HEAVY_QUERY}
+    )
+    load_only: tuple[str, ...] = ()  # graphs measured for loading only (no rdflib)
+    endpoint_warmup: float = 1.0
+    profile_graph: str = "1e5"
+
+
+QUICK = Config(
+    mode="quick",
+    graphs=("release", "1e4"),
+    load_repeats=1,
+    load_rdflib_max="1e4",
+    query_graphs=("release", "1e4"),
+    query_engines=("mgkg", "pyoxigraph", "rdflib"),
+    query_repeats=3,
+    budget=5.0,
+    rdflib_budget=(0.5, 1.5),
+    rdflib_graphs=("1e4",),
+    rdflib_repeats=1,
+    build_repeats=1,
+    coldstart_repeats=3,
+    viz_graph="release",
+    viz_sizes=(100,),
+    viz_repeats=1,
+    browser=False,
+    browser_budget=30.0,
+    endpoint_graph="release",
+    endpoint_clients=(1, 8),
+    endpoint_duration=1.0,
+    endpoint_queries={"cheap": CHEAP_QUERY},
+    endpoint_warmup=0.5,
+    profile_graph="",
+)
+
+FULL = Config(
+    mode="full",
+    graphs=("release", "1e4", "1e5", "1e6", "1e7"),
+    load_repeats=3,
+    load_rdflib_max="1e6",
+    query_graphs=("release", "1e4", "1e5", "1e6"),
+    query_engines=("mgkg", "pyoxigraph", "pyoxigraph-mem", "rdflib"),
+    query_repeats=5,
+    budget=15.0,
+    rdflib_budget=(5.0, 30.0),
+    rdflib_graphs=("release", "1e4", "1e5", "1e6"),
+    rdflib_repeats=5,
+    build_repeats=3,
+    coldstart_repeats=10,
+    viz_graph="1e6",
+    viz_sizes=(100, 1000, 5000),
+    viz_repeats=3,
+    browser=True,
+    browser_budget=60.0,
+    endpoint_graph="release",
+    endpoint_clients=(1, 8),
+    endpoint_duration=8.0,
+    load_only=("1e7",),
+)
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------
+# Suites
+# ---------------------------------------------------------------------------
+
+
+def prepare_graphs(config: Config) -> dict[str, dict]:
+    graphs: dict[str, dict] = {}
+    template = generate.load_template(RELEASE)
+    for name in config.graphs:
+        if name == "release":
+            path, info = RELEASE, {"triples": sum(1 for _ in _triples(RELEASE))}
+        else:
+            path, made = generate.cached(SCALES[name], WORK / "graphs", template=template)
+            info = made or {"cached": True}
+            if "triples" not in info:
+                info["triples"] = sum(1 for _ in _triples(path))
+        info.update(path=str(path), bytes=path.stat().st_size)
+        graphs[name] = info
+        log(f"graph {name}: {info['triples']} triples, {info['bytes'] / 2**20:.1f} MB")
+    return graphs
+
+
+def _triples(path: Path):
+    import pyoxigraph as ox
+
+    return ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+
+
+def scale_rank(name: str) -> float:
+    return 0 if name == "release" else SCALES[name]
+
+
+def suite_load(config: Config, graphs: dict[str, dict], caches: dict[str, Path]) -> dict:
+    results: dict = {}
+    for name, info in graphs.items():
+        path = Path(info["path"])
+        per: dict = {}
+        for engine in LOAD_ENGINES:
+            if engine == "rdflib" and scale_rank(name) > scale_rank(config.load_rdflib_max):
+                per[engine] = {"skipped": "rdflib would need about 15 GB and 10 minutes per parse here"}
+                continue
+            repeats = 1 if name in config.load_only else config.load_repeats
+            samples, peaks, bases, errors = [], [], [], []
+            for _ in range(repeats):
+                if engine == "mgkg":  # a cold cache each time; the last one is kept for the queries
+                    shutil.rmtree(caches[name], ignore_errors=True)
+                    caches[name].mkdir(parents=True)
+                timeout = 3600 if name in config.load_only else 900
+                out = run_once("load", timeout, engine=engine, path=str(path), cache_dir=str(caches[name]))
+                if "seconds" in out:
+                    samples.append(out["seconds"])
+                    peaks.append(out["peak_mb"])
+                    bases.append(out["base_mb"])
+                else:
+                    errors.append(out.get("error") or f"> {out.get('timeout')} s")
+            per[engine] = {
+                "time": summary(samples),
+                "peak_mb": summary(peaks),
+                "base_mb": summary(bases),
+                "errors": errors,
+            }
+            t = per[engine]["time"]
+            log(f"load {name} {engine}: {t['median']:.3f} s" if t else f"load {name} {engine}: {errors}")
+        results[name] = per
+    return results
+
+
+def suite_queries(config: Config, graphs: dict[str, dict], caches: dict[str, Path]) -> dict:
+    from mgkg.catalog import load_catalog
+
+    names = [q.name for q in load_catalog(ROOT / "queries")]
+    results: dict = {}
+    for name in config.query_graphs:
+        path = Path(graphs[name]["path"])
+        per_engine: dict = {}
+        for engine in config.query_engines:
+            if engine == "rdflib" and name not in config.rdflib_graphs:
+                continue
+            started = time.perf_counter()
+            budget: float | dict[str, float] = config.budget
+            repeats = config.rdflib_repeats if engine == "rdflib" else config.query_repeats
+            if engine == "rdflib":
+                low, high = config.rdflib_budget
+                ours = per_engine.get("mgkg", {}).get("queries", {})
+                budget = {
+                    q: min(high, max(low, 25 * _median(ours.get(q)))) if _median(ours.get(q)) else high
+                    for q in names
+                }
+            outcome, info = run_queries(engine, path, caches[name], names, repeats, budget, ready_timeout=900)
+            per_engine[engine] = {
+                "queries": outcome,
+                "info": info,
+                "seconds": time.perf_counter() - started,
+                "budget": budget,
+            }
+            log(f"queries {name} {engine}: {time.perf_counter() - started:.1f} s")
+        results[name] = per_engine
+    return results
+
+
+def _median(entry: dict | None) -> float | None:
+    if not entry or not entry.get("times"):
+        return None
+    return summary(entry["times"])["median"]
+
+
+def suite_build(config: Config) -> dict:
+    stages: dict[str, list[float]] = {}
+    triples = peak = None
+    with tempfile.TemporaryDirectory(prefix="mgkg-bench-build-") as out:
+        for _ in range(config.build_repeats):
+            result = run_once("build", 600, out_dir=out)
+            if "stages" not in result:
+                return {"error": result.get("error") or result}
+            for stage, seconds in result["stages"].items():
+                stages.setdefault(stage, []).append(seconds)
+            triples, peak = result["triples"], result["peak_mb"]
+    mgkg = _console("mgkg")
+    validate = timed_subprocess([*mgkg, "validate"], config.build_repeats)
+    log(f"build: {sum(summary(v)['median'] for v in stages.values()):.2f} s in stages")
+    return {
+        "stages": {k: summary(v) for k, v in stages.items()},
+        "triples": triples,
+        "peak_mb": peak,
+        "validate_cli": summary(validate),
+    }
+
+
+def _console(name: str) -> list[str]:
+    script = Path(sys.executable).with_name(name)
+    return [str(script)] if script.exists() else [sys.executable, "-m", name]
+
+
+def suite_coldstart(config: Config) -> dict:
+    mgkg = _console("mgkg")
+    query = [*mgkg, "query", CHEAP_QUERY, "--format", "csv"]
+    subprocess.run(query, cwd=ROOT, env=environment(), capture_output=True, check=True)  # noqa: S603 (warm cache)
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "python -c 'import rdflib'": [sys.executable, "-c", "import rdflib"],
+        "python -c 'import pyoxigraph'": [sys.executable, "-c", "import pyoxigraph"],
+        f"mgkg query {CHEAP_QUERY}": query,
+    }
+    samples: dict[str, list[float]] = {k: [] for k in commands}
+    for _ in range(config.coldstart_repeats):  # interleaved, so drift affects all alike
+        for label, command in commands.items():
+            samples[label] += timed_subprocess(command, 1)
+    probe = (  # stdout (the answer) goes to /dev/null at the file-descriptor level
+        "import json, os, sys\n"
+        "null = os.open(os.devnull, os.O_WRONLY)\n"
+        "os.dup2(null, 1)\n"
+        "from mgkg.cli import main\n"
+        f"main(['query', '{CHEAP_QUERY}', '--format', 'csv'])\n"
+        "sys.stdout.flush()\n"
+        "heavy = ['rdflib', 'pyvis', 'pyshacl', 'networkx', 'yaml', 'SPARQLWrapper', 'pandas', 'numpy']\n"
+        "print(json.dumps({m: m in sys.modules for m in heavy}), file=sys.stderr)\n"
+    )
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-X", "importtime", "-c", probe],
+        cwd=ROOT,
+        env=environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    modules, importtime = {}, []
+    for line in done.stderr.splitlines():
+        if line.startswith("{"):
+            modules = json.loads(line)
+        elif line.startswith("import time:") and "|" in line:
+            parts = [p.strip() for p in line[len("import time:") :].split("|")]
+            if parts[0].isdigit():
+                importtime.append((parts[2], int(parts[1])))
+    top = [
+        (name.strip(), micros / 1e6)
+        for name, micros in importtime
+        if len(name) - len(name.lstrip()) <= 2  # top-level imports and their direct children
+    ]
+    top = sorted(top, key=lambda kv: -kv[1])[:10]
+    result = {"commands": {k: summary(v) for k, v in samples.items()}, "modules": modules, "imports": top}
+    log("cold start: " + ", ".join(f"{k} {v['median']:.3f} s" for k, v in result["commands"].items()))
+    return result
+
+
+def suite_viz(config: Config, graphs: dict[str, dict]) -> dict:
+    from . import viz
+
+    path = Path(graphs[config.viz_graph]["path"])
+    result = (
+        viz.run(
+            path,
+            list(config.viz_sizes),
+            WORK / "viz",
+            config.viz_repeats,
+            config.browser_budget,
+            pyvis_budget=300,
+            browser_repeats=1,
+        )
+        if config.browser
+        else _viz_without_browser(path, config)
+    )
+    log(f"viz: {', '.join(result['views'])} entities")
+    return result
+
+
+def _viz_without_browser(path: Path, config: Config) -> dict:
+    from . import viz
+
+    original = viz.CHROMIUM
+    viz.CHROMIUM = Path("/nonexistent/chromium")  # generation only
+    try:
+        result = viz.run(path, list(config.viz_sizes), WORK / "viz", config.viz_repeats, 1, pyvis_budget=60)
+    finally:
+        viz.CHROMIUM = original
+    result["browser"] = "not measured in quick mode"
+    return result
+
+
+def suite_endpoint(config: Config, graphs: dict[str, dict], caches: dict[str, Path]) -> dict:
+    from . import endpoint
+
+    if not (ROOT / "src" / "mgkg" / "server.py").is_file():
+        return {"pending": "src/mgkg/server.py (mgkg serve) is not in this tree yet"}
+    try:
+        result = endpoint.run(
+            Path(graphs[config.endpoint_graph]["path"]),
+            WORK / "endpoint-cache",
+            WORK / "endpoint",
+            config.endpoint_queries,
+            list(config.endpoint_clients),
+            config.endpoint_duration,
+            config.endpoint_warmup,
+        )
+    except Exception as exc:  # noqa: BLE001 (a failing suite is reported, the others still run)
+        return {"error": f"{type(exc).__name__}: {exc}"[:300]}
+    log("endpoint: done")
+    return result
+
+
+def studies_per_condition_rewrite() -> tuple[str, str] | None:
+    """The catalog's studies-per-condition, and the same query with the publication type test
+    moved into each UNION branch (None when the query no longer has the measured shape)."""
+    text = (ROOT / "queries" / "studies-per-condition.rq").read_text(encoding="utf-8")
+    test = "?publication a mgkg:Publication ."
+    lines = [line for line in text.splitlines() if line.strip() == test]
+    if len(lines) != 1 or 'BIND("source" AS ?link)' not in text or 'BIND("cited" AS ?link)' not in text:
+        return None
+    rewritten = text.replace(lines[0] + "\n", "")
+    for link in ('BIND("source" AS ?link)', 'BIND("cited" AS ?link)'):
+        rewritten = rewritten.replace(link, f"{test} {link}")
+    return text, rewritten
+
+
+def suite_profiles(config: Config, graphs: dict[str, dict], caches: dict[str, Path]) -> dict:
+    """Where the time goes, for the findings the report explains: measured, not asserted."""
+    graph = config.profile_graph
+    if graph not in graphs:
+        return {}
+    pair = studies_per_condition_rewrite()
+    if pair is None:
+        return {"note": "studies-per-condition no longer has the measured shape"}
+    texts = {"studies-per-condition as written": pair[0], "type test inside each UNION branch": pair[1]}
+    out = run_once(
+        "variants",
+        900,
+        path=graphs[graph]["path"],
+        cache_dir=str(caches[graph]),
+        texts=texts,
+        repeats=3,
+        budget=config.budget,
+    )
+    log("profiles: done")
+    return {
+        "graph": graph,
+        "variants": {k: {**v, "time": summary(v["times"])} for k, v in out.get("variants", {}).items()},
+        "error": out.get("error") or out.get("timeout"),
+    }
+
+
+# ---------------------------------------------------------------------------
+# Regression guards (ratios in the same run, never absolute times)
+# ---------------------------------------------------------------------------
+
+
+def checks(results: dict) -> list[dict]:
+    out = []
+
+    def guard(name: str, ok: bool, detail: str) -> None:
+        out.append({"check": name, "ok": bool(ok), "detail": detail})
+
+    load = results.get("load", {})
+    for graph, per in load.items():
+        ours, rdf = per.get("mgkg", {}).get("time"), per.get("rdflib", {}).get("time")
+        if ours and rdf and graph != "release":
+            ratio = rdf["median"] / ours["median"]
+            guard(f"load {graph}: mgkg faster than rdflib", ratio >= 1.5, f"rdflib/mgkg = {ratio:.1f}x")
+    for graph, engines in results.get("queries", {}).items():
+        ours = engines.get("mgkg", {}).get("queries", {})
+        errors = [q for q, r in ours.items() if "error" in r]
+        guard(
+            f"queries {graph}: every catalog query runs on mgkg", not errors, ", ".join(errors) or "all ran"
+        )
+        mismatched = []
+        for engine, data in engines.items():
+            for query, r in data.get("queries", {}).items():
+                if "rows" in r and "rows" in ours.get(query, {}) and r["rows"] != ours[query]["rows"]:
+                    mismatched.append(f"{query} ({engine} {r['rows']} vs mgkg {ours[query]['rows']})")
+        guard(
+            f"queries {graph}: engines agree on row counts", not mismatched, "; ".join(mismatched) or "agree"
+        )
+        raw = engines.get("pyoxigraph", {}).get("queries", {})
+        ratios = [
+            _median(ours[q]) / _median(raw[q])
+            for q in ours
+            if _median(ours.get(q)) and _median(raw.get(q)) and _median(raw.get(q)) > 0.002
+        ]
+        if ratios:
+            median_ratio = sorted(ratios)[len(ratios) // 2]
+            guard(
+                f"queries {graph}: mgkg overhead over raw pyoxigraph (queries > 2 ms)",
+                median_ratio <= 2.0,
+                f"median {median_ratio:.2f}x",
+            )
+        rdf = engines.get("rdflib", {}).get("queries", {})
+        total_ours = sum(_median(ours.get(q)) or ours[q].get("timeout", 0) for q in ours)
+        total_rdf = sum(_median(rdf.get(q)) or rdf.get(q, {}).get("timeout", 0) for q in rdf)
+        if rdf and total_ours:
+            guard(
+                f"queries {graph}: catalog total faster than rdflib",
+                total_rdf >= total_ours,
+                f"rdflib {total_rdf:.2f} s vs mgkg {total_ours:.2f} s",
+            )
+    modules = results.get("coldstart", {}).get("modules", {})
+    if modules:
+        heavy = [m for m in ("pyvis", "pyshacl", "networkx") if modules.get(m)]
+        guard(
+            "mgkg query imports no pyvis, pyshacl or networkx", not heavy, ", ".join(heavy) or "none imported"
+        )
+    commands = results.get("coldstart", {}).get("commands", {})
+    query = next((v for k, v in commands.items() if k.startswith("mgkg query")), None)
+    rdflib_import = commands.get("python -c 'import rdflib'")
+    if query and rdflib_import:
+        ratio = query["median"] / rdflib_import["median"]
+        guard("mgkg query cold start within 3x of import rdflib", ratio <= 3.0, f"{ratio:.2f}x")
+    for name, server in results.get("endpoint", {}).get("servers", {}).items():
+        if "runs" in server:
+            errors = sum(r["errors"] for r in server["runs"].values())
+            guard(f"endpoint {name}: no errors", errors == 0, f"{errors} errors")
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Main
+# ---------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="the CI mode: small, under a minute")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a ratio guard fails")
+    parser.add_argument("--out", type=Path, help="where to write the report (default by mode)")
+    parser.add_argument(
+        "--only", help="comma-separated suites (load,queries,build,coldstart,viz,endpoint); default all"
+    )
+    parser.add_argument("--no-1e7", action="store_true", help="full mode without the 10^7 graph")
+    parser.add_argument("--graphs", help="comma-separated subset of the mode's graphs (release,1e4,...)")
+    args = parser.parse_args(argv)
+    config = QUICK if args.quick else FULL
+    if args.no_1e7:
+        config = Config(
+            **{**asdict(config), "graphs": tuple(g for g in config.graphs if g != "1e7"), "load_only": ()}
+        )
+    if args.graphs:
+        keep = set(args.graphs.split(","))
+        config = Config(
+            **{
+                **asdict(config),
+                **{
+                    key: tuple(g for g in getattr(config, key) if g in keep)
+                    for key in ("graphs", "query_graphs", "rdflib_graphs", "load_only")
+                },
+                "viz_graph": config.viz_graph if config.viz_graph in keep else "release",
+                "endpoint_graph": config.endpoint_graph if config.endpoint_graph in keep else "release",
+                "profile_graph": config.profile_graph if config.profile_graph in keep else "",
+            }
+        )
+        if "release" not in config.graphs:
+            config = Config(**{**asdict(config), "graphs": ("release", *config.graphs)})
+    suites = set((args.only or "load,queries,build,coldstart,viz,endpoint").split(","))
+    started = time.perf_counter()
+    WORK.mkdir(parents=True, exist_ok=True)
+    results: dict = {
+        "mode": config.mode,
+        "config": asdict(config),
+        "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+    results["machine"] = machine()
+    results["graphs"] = prepare_graphs(config)
+    caches = {name: WORK / "stores" / name for name in config.graphs}
+    for name in config.graphs:
+        caches[name].mkdir(parents=True, exist_ok=True)
+    if "load" in suites:
+        results["load"] = suite_load(config, results["graphs"], caches)
+    if "queries" in suites:
+        results["queries"] = suite_queries(config, results["graphs"], caches)
+    if "queries" in suites and config.profile_graph:
+        results["profiles"] = suite_profiles(config, results["graphs"], caches)
+    if "build" in suites:
+        results["build"] = suite_build(config)
+    if "coldstart" in suites:
+        results["coldstart"] = suite_coldstart(config)
+    if "viz" in suites:
+        results["viz"] = suite_viz(config, results["graphs"])
+    if "endpoint" in suites:
+        results["endpoint"] = suite_endpoint(config, results["graphs"], caches)
+    results["duration_seconds"] = time.perf_counter() - started
+    results["checks"] = checks(results)
+    from . import report
+
+    if config.mode == "full":
+        out = args.out or ROOT / "docs" / "benchmarks.md"
+        images = out.parent / "img"
+        data = ROOT / "bench" / "results" / "full.json"
+    else:
+        out = args.out or WORK / "quick" / "report.md"
+        images = out.parent / "img"
+        data = out.parent / "results.json"
+    data.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(results, indent=1, sort_keys=True) + "\n"
+    # Results are committed: record paths relative to the checkout, never the machine's.
+    text = text.replace(json.dumps(str(ROOT) + "/")[1:-1], "")
+    data.write_text(text, encoding="utf-8")
+    report.write(results, out, images, data)
+    failed = [c for c in results["checks"] if not c["ok"]]
+    for c in results["checks"]:
+        log(f"{'ok  ' if c['ok'] else 'FAIL'} {c['check']}: {c['detail']}")
+    log(f"{config.mode} run: {results['duration_seconds']:.0f} s; report {out}; data {data}")
+    return 1 if (args.check and failed) else 0

@@ -1,0 +1,398 @@
+"""Measurements that run in their own process: ``python -m bench.worker TASK 'JSON-ARGS'``.
+
+Every engine is measured in a fresh process, so that one engine's imports, caches and
+memory never count against another, and peak memory (``ru_maxrss``) belongs to one
+engine and one task. A task prints JSON lines on stdout: ``{"event": "result", ...}``
+for a one-shot task, ``{"event": "start"|"done", "query": NAME, ...}`` per catalog query
+(so the parent can stop a query that runs past its budget and record a lower bound).
+
+Tasks:
+
+- ``load``: load one graph with one engine (``mgkg`` cold: our embedded path building its
+  on-disk cache; ``mgkg-warm``: our path opening that cache; ``pyoxigraph``: raw
+  in-memory bulk load; ``rdflib``: ``Graph.parse``); time, peak and baseline RSS.
+- ``queries``: run catalog queries with one engine (``mgkg``: our path, engine plus
+  result formatting; ``pyoxigraph``: raw ``Store.query`` on the same on-disk store plus
+  pyoxigraph's own serializer; ``pyoxigraph-mem``: the same on an in-memory store;
+  ``rdflib``: ``Graph.query`` plus rdflib's serializer, each query in a forked child
+  that is killed at the budget).
+- ``build``: the build of the real graph split into its stages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def emit(**fields) -> None:
+    sys.stdout.write(json.dumps(fields) + "\n")
+    sys.stdout.flush()
+
+
+def rss_mb() -> float:
+    """Current resident set size (MB)."""
+    with open("/proc/self/statm", encoding="ascii") as handle:
+        pages = int(handle.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def peak_mb() -> float:
+    """Peak resident set size of this process so far (MB).
+
+    ``VmHWM`` rather than ``getrusage().ru_maxrss``: Linux keeps ``ru_maxrss`` across
+    ``execve``, so a worker started from a large parent would report the parent's peak."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ---------------------------------------------------------------------------
+# load
+# ---------------------------------------------------------------------------
+
+
+def task_load(engine: str, path: str, cache_dir: str | None = None) -> None:
+    source = Path(path)
+    if engine in ("mgkg", "mgkg-warm"):
+        from mgkg.store import open_store
+
+        base = rss_mb()
+        started = time.perf_counter()
+        store = open_store(source, cache_dir=Path(cache_dir))
+        seconds = time.perf_counter() - started
+        triples = len(store)
+    elif engine == "pyoxigraph":
+        import pyoxigraph as ox
+
+        base = rss_mb()
+        started = time.perf_counter()
+        store = ox.Store()
+        store.bulk_load(path=str(source), format=ox.RdfFormat.TURTLE)
+        seconds = time.perf_counter() - started
+        triples = len(store)
+    elif engine == "rdflib":
+        from rdflib import Graph
+
+        base = rss_mb()
+        started = time.perf_counter()
+        graph = Graph()
+        graph.parse(str(source), format="turtle")
+        seconds = time.perf_counter() - started
+        triples = len(graph)
+    else:
+        raise ValueError(f"unknown engine {engine!r}")
+    emit(event="result", seconds=seconds, peak_mb=peak_mb(), base_mb=base, triples=triples)
+
+
+# ---------------------------------------------------------------------------
+# queries
+# ---------------------------------------------------------------------------
+
+
+def _catalog(names: list[str] | None):
+    from mgkg.catalog import load_catalog
+
+    catalog = load_catalog(ROOT / "queries")
+    queries = list(catalog)
+    if names:
+        wanted = set(names)
+        queries = [q for q in queries if q.name in wanted]
+    return queries
+
+
+def _timed_runs(run, repeats: int, budget: float) -> tuple[list[float], object]:
+    """Run ``run()`` until ``repeats`` samples or the budget is spent; drop a warm-up run
+    when there are more than three samples. Returns (seconds per run, last output)."""
+    samples: list[float] = []
+    output = None
+    spent = 0.0
+    wanted = repeats + 1 if repeats >= 3 else max(1, repeats)  # a warm-up run only when it can be spared
+    while len(samples) < wanted:
+        started = time.perf_counter()
+        output = run()
+        elapsed = time.perf_counter() - started
+        samples.append(elapsed)
+        spent += elapsed
+        if spent + elapsed > budget:
+            break
+    if len(samples) > 3:
+        samples = samples[1:]
+    return samples, output
+
+
+def _count_rows(form: str, data: bytes) -> int:
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return sum(1 for line in data.splitlines() if line.strip() and not line.startswith(b"#"))
+    parsed = json.loads(data)
+    if "boolean" in parsed:
+        return int(bool(parsed["boolean"]))
+    return len(parsed["results"]["bindings"])
+
+
+def task_queries(
+    engine: str,
+    path: str,
+    cache_dir: str,
+    repeats: int = 5,
+    budget: float | dict[str, float] = 30.0,
+    names: list[str] | None = None,
+) -> None:
+    """``budget``: seconds per query (or per query name), after which it stops repeating
+    (and, for rdflib, is killed: a lower bound)."""
+    from mgkg import query as q
+    from mgkg.store import cached_path, open_store
+
+    source = Path(path)
+    started = time.perf_counter()
+    store = open_store(source, cache_dir=Path(cache_dir))  # our cache (built by the load suite)
+    local = q.LocalEngine(store)
+    queries = _catalog(names)
+    prepared = {query.name: q.prepare(query, {}, local) for query in queries}
+    if engine == "mgkg":
+        runner = _mgkg_runner(q, local, queries)
+    elif engine in ("pyoxigraph", "pyoxigraph-mem"):
+        import pyoxigraph as ox
+
+        if engine == "pyoxigraph":
+            raw = ox.Store.read_only(str(cached_path(source, cache_dir=Path(cache_dir))))
+        else:
+            raw = ox.Store()
+            raw.bulk_load(path=str(source), format=ox.RdfFormat.TURTLE)
+        runner = _raw_runner(ox, raw, prepared)
+    elif engine == "rdflib":
+        import gc
+
+        from rdflib import Graph
+
+        del store, local  # close our store: only rdflib runs (in forked children) from here
+        gc.collect()
+        graph = Graph()
+        graph.parse(str(source), format="turtle")
+        runner = _rdflib_runner(graph, prepared)
+    else:
+        raise ValueError(f"unknown engine {engine!r}")
+    emit(event="ready", seconds=time.perf_counter() - started, peak_mb=peak_mb())
+    for query in queries:
+        seconds = budget.get(query.name, 30.0) if isinstance(budget, dict) else budget
+        emit(event="start", query=query.name, budget=seconds)
+        run = runner(query.name)
+        if engine == "rdflib":
+            _forked(query.name, query.form, run, repeats, seconds)
+            continue
+        samples, output = _timed_runs(run, repeats, seconds)
+        emit(event="done", query=query.name, times=samples, rows=_count_rows(query.form, output))
+
+
+def _mgkg_runner(q, local, queries):
+    """Our path, as ``mgkg query NAME --format json|nt`` runs it: bind, run, serialize."""
+    by_name = {query.name: query for query in queries}
+
+    def runner(name: str):
+        query = by_name[name]
+        fmt = "nt" if query.form in ("CONSTRUCT", "DESCRIBE") else "json"
+
+        def run() -> bytes:
+            result = local.run(q.prepare(query, {}, local))
+            return q.serialize(result, fmt)
+
+        return run
+
+    return runner
+
+
+def _raw_runner(ox, store, prepared):
+    """Raw pyoxigraph: ``Store.query`` with the same bound terms, pyoxigraph's own serializer."""
+
+    def runner(name: str):
+        p = prepared[name]
+        text, substitutions = p.text, {ox.Variable(k): v for k, v in p.bindings.items()} or None
+        try:
+            store.query(text, substitutions=substitutions)
+        except RuntimeError as exc:  # a parameter that is not projected: the VALUES form
+            if "projection" not in str(exc):
+                raise
+            text, substitutions = p.with_values(), None
+
+        def run() -> bytes:
+            answer = store.query(text, substitutions=substitutions)
+            if isinstance(answer, ox.QueryTriples):
+                return answer.serialize(format=ox.RdfFormat.N_TRIPLES)
+            return answer.serialize(format=ox.QueryResultsFormat.JSON)
+
+        return run
+
+    return runner
+
+
+def _to_rdflib(term):
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def _rdflib_runner(graph, prepared):
+    """rdflib: ``Graph.query`` with ``initBindings`` for the parameters, rdflib's serializer."""
+    from rdflib import Variable
+
+    def runner(name: str):
+        p = prepared[name]
+        bindings = {Variable(k): _to_rdflib(v) for k, v in p.bindings.items()}
+
+        def run() -> bytes:
+            result = graph.query(p.text, initBindings=bindings)
+            if result.type == "CONSTRUCT" or result.type == "DESCRIBE":
+                return result.graph.serialize(format="nt", encoding="utf-8")
+            return result.serialize(format="json")
+
+        return run
+
+    return runner
+
+
+def _forked(name: str, form: str, run, repeats: int, budget: float) -> None:
+    """Run one query in a forked child (the graph is shared copy-on-write); kill it at the budget."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        os.close(read_end)
+        try:
+            samples, output = _timed_runs(run, repeats, budget)
+            message = {"times": samples, "rows": _count_rows(form, output)}
+        except Exception as exc:  # noqa: BLE001 (report any engine failure as data)
+            message = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+        with os.fdopen(write_end, "w") as out:
+            out.write(json.dumps(message))
+        os._exit(0)
+    os.close(write_end)
+    deadline = time.monotonic() + budget + 0.2 + 0.05 * budget  # a little grace to report
+    status = None
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.02)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(read_end)
+        emit(event="done", query=name, timeout=budget)
+        return
+    with os.fdopen(read_end) as result:
+        text = result.read()
+    message = json.loads(text) if text else {"error": f"child exited with status {status}"}
+    emit(event="done", query=name, **message)
+
+
+# ---------------------------------------------------------------------------
+# build stages
+# ---------------------------------------------------------------------------
+
+
+def task_build(out_dir: str) -> None:
+    """The real build, stage by stage, as :func:`mgkg.build.build` runs it (nothing written
+    under graph/: the release files go to ``out_dir``)."""
+    times: dict[str, float] = {}
+    started = time.perf_counter()
+    from mgkg.build import Paths, project_root, rebase_graph, shacl_check
+    from mgkg.catalog import catalog_turtle
+    from mgkg.curation import PageText, load_curation, load_verified_ids
+    from mgkg.derive import annotate_source_kinds, derive_edges
+    from mgkg.export import serialize_release, write_atomically
+    from mgkg.grading import grade_claims
+    from mgkg.ontology import load_ontology
+    from mgkg.vocab import Base
+
+    times["imports"] = time.perf_counter() - started
+    paths, base = Paths(project_root()), Base()
+
+    started = time.perf_counter()
+    ontology = load_ontology(paths.ontology)
+    data = load_curation(
+        paths.curation,
+        ontology=ontology,
+        verified_ids=load_verified_ids(*paths.identifiers),
+        page=PageText.read(paths.page),
+        base=base,
+        display_root=paths.root,
+    )
+    graph = rebase_graph(ontology.graph, base)
+    for triple in sorted(data):
+        graph.add(triple)
+    times["load sources"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    annotate_source_kinds(graph, base)
+    grade_claims(graph, base)
+    derive_edges(graph, base)
+    times["grade and derive"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    import pyshacl  # noqa: F401  (shacl_check imports it on first use: timed on its own)
+
+    times["SHACL (import pyshacl)"] = time.perf_counter() - started
+    started = time.perf_counter()
+    shacl_check(graph, paths.shapes, base)
+    times["SHACL (validate)"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    from mgkg.build import ontology_version
+
+    files = serialize_release(graph, base, ontology_version(graph, base))
+    files["catalog.ttl"] = catalog_turtle(paths.root / "queries", base)
+    write_atomically(Path(out_dir), files)
+    times["serialize"] = time.perf_counter() - started
+    emit(event="result", stages=times, triples=len(graph), peak_mb=peak_mb())
+
+
+def task_variants(
+    path: str, cache_dir: str, texts: dict[str, str], repeats: int = 3, budget: float = 60.0
+) -> None:
+    """Run query texts (a catalog query and rewrites of it) on the on-disk and in-memory stores."""
+    import pyoxigraph as ox
+
+    from mgkg.store import open_store
+
+    stores = {"mgkg store (disk)": open_store(Path(path), cache_dir=Path(cache_dir))}
+    memory = ox.Store()
+    memory.bulk_load(path=path, format=ox.RdfFormat.TURTLE)
+    stores["in memory"] = memory
+    out: dict = {}
+    for label, text in texts.items():
+        for kind, store in stores.items():
+            samples, rows = _timed_runs(lambda s=store, t=text: list(s.query(t)), repeats, budget)
+            out[f"{label} | {kind}"] = {"times": samples, "rows": len(rows)}
+    emit(event="result", variants=out)
+
+
+TASKS = {"load": task_load, "queries": task_queries, "build": task_build, "variants": task_variants}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    task, args = argv[0], json.loads(argv[1]) if len(argv) > 1 else {}
+    TASKS[task](**args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
