@@ -16,6 +16,7 @@ from rdflib.namespace import OWL, XSD
 from .catalog import catalog_turtle
 from .curation import PageText, load_curation, load_verified_ids
 from .derive import annotate_source_kinds, derive_edges
+from .errors import ReportedError
 from .export import RELEASE_FILES, serialize_release, write_atomically
 from .grading import grade_claims
 from .ontology import load_ontology
@@ -54,7 +55,7 @@ class Paths:
         return self.root / "graph"
 
 
-class ValidationError(Exception):
+class ValidationError(ReportedError):
     """The release graph does not conform to the SHACL shapes."""
 
     def __init__(self, report: str):

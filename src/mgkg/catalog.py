@@ -455,10 +455,10 @@ def _default_term(param: Param, base):
 
 def project_prefixes(base=None) -> dict[str, str]:
     """CURIE prefixes a parameter may use: the graph's own (kg, mgkg, rdf, ...) and external ones."""
-    from .vocab import CURIE_PREFIXES, Base
+    from .defaults import CURIE_PREFIXES, DEFAULT_BASE, prefix_map
 
     prefixes = dict(CURIE_PREFIXES)
-    prefixes.update((base or Base()).prefixes())
+    prefixes.update(prefix_map(getattr(base, "iri", DEFAULT_BASE)))
     return prefixes
 
 

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from .vocab import DEFAULT_BASE, Base
+from .defaults import DEFAULT_BASE
 
 
 def _root(args: argparse.Namespace) -> Path | None:
@@ -21,6 +21,7 @@ def _root(args: argparse.Namespace) -> Path | None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build
+    from .vocab import Base
 
     result = build(root=_root(args), base=Base(args.base))
     print(
@@ -34,6 +35,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .build import build
+    from .vocab import Base
 
     result = build(root=_root(args), base=Base(args.base), write=False)
     print(f"valid: {len(result.graph)} triples; curated sources and SHACL shapes check out")
@@ -50,6 +52,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .build import Paths, project_root, rebase_graph
     from .errors import UserError
     from .export import bind_prefixes, to_jsonld, to_ntriples, to_rdfxml, to_turtle, write_atomically
+    from .vocab import Base
 
     base = Base(args.base)
     source = Paths(_root(args) or project_root()).release / "mgkg.ttl"
@@ -151,9 +154,7 @@ def get_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .build import ValidationError
-    from .curation import CurationError
-    from .errors import UserError
+    from .errors import ReportedError, UserError
 
     args = get_parser().parse_args(argv)
     try:
@@ -167,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (CurationError, ValidationError) as exc:
+    except ReportedError as exc:
         print(f"mgkg {args.command}: {exc}", file=sys.stderr)
         return 1
     except ValueError as exc:

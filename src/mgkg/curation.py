@@ -26,6 +26,7 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
+from .errors import ReportedError
 from .ontology import FABIO_TYPES, OntologyIndex, Property
 from .vocab import (
     CURIE,
@@ -119,7 +120,7 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
-class CurationError(Exception):
+class CurationError(ReportedError):
     """Raised with every problem found; the build writes nothing when it is raised."""
 
     def __init__(self, problems: Iterable[Problem]):

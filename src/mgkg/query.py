@@ -618,10 +618,12 @@ def serialize(result: Result, fmt: str, prefixes: Mapping[str, str] | None = Non
 
 
 def _graph_prefixes() -> dict[str, str]:
-    from .vocab import Base
+    from .defaults import DEFAULT_BASE, prefix_map
 
-    base = Base()
-    return {**base.prefixes(), "mgkgq": base.iri + "query/"}  # mgkgq: the catalog (graph/catalog.ttl)
+    return {
+        **prefix_map(DEFAULT_BASE),
+        "mgkgq": DEFAULT_BASE + "query/",
+    }  # mgkgq: the catalog (graph/catalog.ttl)
 
 
 def _used_prefixes(triples: list[ox.Triple], prefixes: Mapping[str, str]) -> dict[str, str]:

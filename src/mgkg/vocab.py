@@ -13,42 +13,15 @@ import re
 from dataclasses import dataclass
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-DEFAULT_BASE = "https://w3id.org/mgkg/"
+from .defaults import CURIE_PREFIXES, DEFAULT_BASE, prefix_map  # re-exported: one place each
 
 FABIO = Namespace("http://purl.org/spar/fabio/")
-CITO = Namespace("http://purl.org/spar/cito/")
 PRISM = Namespace("http://prismstandard.org/namespaces/basic/2.0/")
 SCHEMA = Namespace("https://schema.org/")
 VOID = Namespace("http://rdfs.org/ns/void#")
-VANN = Namespace("http://purl.org/vocab/vann/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
-OBO = Namespace("http://purl.obolibrary.org/obo/")
-MESH = Namespace("http://id.nlm.nih.gov/mesh/")
-BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
 
-#: CURIE prefix -> IRI prefix, for the external identifiers curation may use.
-CURIE_PREFIXES: dict[str, str] = {
-    "CHEBI": "http://purl.obolibrary.org/obo/CHEBI_",
-    "GO": "http://purl.obolibrary.org/obo/GO_",
-    "HP": "http://purl.obolibrary.org/obo/HP_",
-    "MONDO": "http://purl.obolibrary.org/obo/MONDO_",
-    "DOID": "http://purl.obolibrary.org/obo/DOID_",
-    "UBERON": "http://purl.obolibrary.org/obo/UBERON_",
-    "NCIT": "http://purl.obolibrary.org/obo/NCIT_",
-    "ECO": "http://purl.obolibrary.org/obo/ECO_",
-    "OBI": "http://purl.obolibrary.org/obo/OBI_",
-    "RO": "http://purl.obolibrary.org/obo/RO_",
-    "MESH": "http://id.nlm.nih.gov/mesh/",
-    "PUBCHEM.COMPOUND": "https://pubchem.ncbi.nlm.nih.gov/compound/",
-    "HGNC": "https://identifiers.org/hgnc:",
-    "UniProtKB": "http://purl.uniprot.org/uniprot/",
-    "UNII": "https://precision.fda.gov/uniisearch/srs/unii/",
-    "biolink": "https://w3id.org/biolink/vocab/",
-    "fabio": "http://purl.org/spar/fabio/",
-    "schema": "https://schema.org/",
-}
 
 #: Local-id syntax for every curated record (becomes the last IRI segment).
 LOCAL_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -104,26 +77,7 @@ class Base:
 
     def prefixes(self) -> dict[str, str]:
         """Prefix map for Turtle and the JSON-LD context (deterministic order)."""
-        return {
-            "mgkg": str(self.ontology),
-            "kg": str(self.ids),
-            "rdf": str(RDF),
-            "rdfs": str(RDFS),
-            "owl": str(OWL),
-            "xsd": str(XSD),
-            "skos": str(SKOS),
-            "dcterms": str(DCTERMS),
-            "prov": str(PROV),
-            "cito": str(CITO),
-            "fabio": str(FABIO),
-            "prism": str(PRISM),
-            "schema": str(SCHEMA),
-            "vann": str(VANN),
-            "void": str(VOID),
-            "obo": str(OBO),
-            "mesh": str(MESH),
-            "biolink": str(BIOLINK),
-        }
+        return prefix_map(self.iri)
 
 
 #: The default ontology namespace, for code that reads the shipped ontology file.
