@@ -313,37 +313,20 @@ def task_build(out_dir: str) -> None:
     under graph/: the release files go to ``out_dir``)."""
     times: dict[str, float] = {}
     started = time.perf_counter()
-    from mgkg.build import Paths, project_root, rebase_graph, shacl_check
+    from mgkg.build import Paths, grade_and_derive, load_sources, project_root, shacl_check
     from mgkg.catalog import catalog_turtle
-    from mgkg.curation import PageText, load_curation, load_verified_ids
-    from mgkg.derive import annotate_source_kinds, derive_edges
     from mgkg.export import serialize_release, write_atomically
-    from mgkg.grading import grade_claims
-    from mgkg.ontology import load_ontology
     from mgkg.vocab import Base
 
     times["imports"] = time.perf_counter() - started
     paths, base = Paths(project_root()), Base()
 
     started = time.perf_counter()
-    ontology = load_ontology(paths.ontology)
-    data = load_curation(
-        paths.curation,
-        ontology=ontology,
-        verified_ids=load_verified_ids(*paths.identifiers),
-        page=PageText.read(paths.page),
-        base=base,
-        display_root=paths.root,
-    )
-    graph = rebase_graph(ontology.graph, base)
-    for triple in sorted(data):
-        graph.add(triple)
+    graph = load_sources(paths, base)
     times["load sources"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    annotate_source_kinds(graph, base)
-    grade_claims(graph, base)
-    derive_edges(graph, base)
+    grade_and_derive(graph, base)
     times["grade and derive"] = time.perf_counter() - started
 
     started = time.perf_counter()

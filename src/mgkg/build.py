@@ -103,8 +103,8 @@ def rebase_graph(graph: Graph, base: Base) -> Graph:
     return moved
 
 
-def assemble(paths: Paths, base: Base) -> tuple[Graph, int]:
-    """Load ontology and curation into one graph, grade claims, derive edges (no SHACL, no writing)."""
+def load_sources(paths: Paths, base: Base) -> Graph:
+    """Stage 1: the ontology and the checked curation records in one graph."""
     ontology = load_ontology(paths.ontology)
     data = load_curation(
         paths.curation,
@@ -117,10 +117,20 @@ def assemble(paths: Paths, base: Base) -> tuple[Graph, int]:
     graph = rebase_graph(ontology.graph, base)
     for triple in sorted(data):
         graph.add(triple)
+    return graph
+
+
+def grade_and_derive(graph: Graph, base: Base) -> int:
+    """Stage 2: source kinds, computed grades, then the direct edges; returns edges added."""
     annotate_source_kinds(graph, base)
     grade_claims(graph, base)
-    derived = derive_edges(graph, base)
-    return graph, derived
+    return derive_edges(graph, base)
+
+
+def assemble(paths: Paths, base: Base) -> tuple[Graph, int]:
+    """Stages 1 and 2 (no SHACL, no writing)."""
+    graph = load_sources(paths, base)
+    return graph, grade_and_derive(graph, base)
 
 
 def shacl_check(graph: Graph, shapes_path: Path, base: Base) -> None:
