@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from chromium import ARTIFACTS, browser_fixture  # noqa: F401  (fixture: one Chromium per module)
 from hostile import HOSTILE, HOSTILE_LABEL
 
 from mgkg.catalog import load_catalog
@@ -25,21 +25,6 @@ from server_support import start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_MS = 60_000
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium for this module only (chromium.py's session-wide fixture, imported
-    into two modules, would start two Playwright instances at once, which the sync API
-    refuses; this one is closed before tests/browser/test_views.py starts its own)."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's chromium (make test does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
