@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from browser.hostile import HOSTILE, HOSTILE_LABEL
+from browser.hostile import HOSTILE_PREFIXES as PREFIXES
 from conftest import RELEASE, ROOT, select
 from mgkg.cli import main
 from mgkg.errors import UserError
@@ -37,18 +38,6 @@ from mgkg.viz import (
     show,
     view_data,
 )
-
-PREFIXES = """
-@prefix mgkg: <https://w3id.org/mgkg/ontology#> .
-@prefix kg: <https://w3id.org/mgkg/id/> .
-@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix fabio: <http://purl.org/spar/fabio/> .
-@prefix prism: <http://prismstandard.org/namespaces/basic/2.0/> .
-@prefix ex: <https://example.org/> .
-"""
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,6 @@ class Item:
     publication: URIRef
     stance: URIRef
     directness: URIRef
-    finding: URIRef | None
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,7 @@ class Grader:
         polarity = self.g.value(claim, self.m("polarity"))
         own = "StanceSupports" if polarity in (None, self.m("PolarityAffirmed")) else "StanceNoEffect"
         items = [
-            Item(source, self.m(own), self.m("Direct"), None)
+            Item(source, self.m(own), self.m("Direct"))
             for source in sorted(self.g.objects(claim, PROV.wasDerivedFrom))
             if self.is_publication(source)
         ]
@@ -115,7 +114,7 @@ class Grader:
             directness = self.g.value(link, self.m("directness"))
             for source in sorted(self.g.objects(finding, PROV.wasDerivedFrom)):
                 if self.is_publication(source):
-                    items.append(Item(source, stance, directness, finding))
+                    items.append(Item(source, stance, directness))
         return items
 
     # -- the rubric ------------------------------------------------------------------

@@ -10,12 +10,11 @@ Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from chromium import ARTIFACTS, browser_fixture  # noqa: F401  (fixture: one Chromium per module)
+from chromium import Opened, browser_fixture  # noqa: F401  (fixture: one Chromium per module)
 from hostile import HOSTILE, HOSTILE_LABEL
 
 from mgkg.catalog import load_catalog
@@ -44,26 +43,14 @@ def hostile_site(tmp_path_factory):
     running.close()
 
 
-@dataclass
-class Visit:
-    page: object
-    origin: str
-    requests: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    console: list[tuple[str, str]] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+class Visit(Opened):
+    """A page of the running server: it may load anything from the server's own origin."""
 
-    def assert_clean(self) -> None:
-        assert self.failed == [], f"failed requests: {self.failed}"
-        foreign = [u for u in self.requests if not u.startswith(self.origin) and not u.startswith("data:")]
-        assert foreign == [], f"requests off the server: {foreign}"
-        problems = [(t, m) for t, m in self.console if t in ("error", "warning")]
-        assert problems == [], f"console errors: {problems}"
-        assert self.errors == [], f"page errors: {self.errors}"
+    def allows(self, url: str) -> bool:
+        return url.startswith(self.url)
 
-    def screenshot(self, name: str) -> None:
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"server-{name}.png"), full_page=False)
+    def screenshot(self, name: str) -> Path:
+        return super().screenshot(f"server-{name}")
 
 
 @pytest.fixture(name="visit")
