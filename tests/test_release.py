@@ -11,7 +11,7 @@ from rdflib.namespace import RDF
 
 from conftest import RELEASE, ROOT, copy_project
 from mgkg.build import Paths, ValidationError, assemble, build, shacl_check
-from mgkg.export import RELEASE_FILES
+from mgkg.export import DUMPS, RELEASE_FILES
 from mgkg.vocab import Base
 
 FORMATS = {
@@ -93,7 +93,12 @@ def test_void_counts_the_release_and_links_dumps_and_licence(release_graph):
     assert (dataset, RDF.type, URIRef(VOID + "Dataset")) in void
     assert int(void.value(dataset, URIRef(VOID + "triples"))) == len(release_graph)
     dumps = {str(o) for o in void.objects(dataset, URIRef(VOID + "dataDump"))}
-    assert dumps == {f"https://w3id.org/mgkg/graph/{n}" for n in ("mgkg.ttl", "mgkg.nt", "mgkg.jsonld")}
+    assert dumps == {f"https://w3id.org/mgkg/graph/{n}" for n in DUMPS}
+    assert {"mgkg.ttl", "kgx/edges.tsv"} <= set(DUMPS)
+    for name, media in DUMPS.items():  # each dump with its media type
+        dump = URIRef(f"https://w3id.org/mgkg/graph/{name}")
+        assert str(void.value(dump, URIRef("http://purl.org/dc/terms/format"))) == media, name
+        assert (RELEASE / name).is_file(), name
     assert void.value(dataset, URIRef("http://purl.org/dc/terms/license")) == URIRef(
         "https://creativecommons.org/licenses/by/4.0/"
     )

@@ -19,6 +19,7 @@ from .derive import annotate_source_kinds, derive_edges
 from .errors import ReportedError
 from .export import RELEASE_FILES, serialize_release, write_atomically
 from .grading import grade_claims
+from .interop import interop_files
 from .ontology import load_ontology
 from .vocab import Base
 
@@ -155,7 +156,11 @@ def build(root: Path | None = None, base: Base | None = None, write: bool = True
     result = BuildResult(graph=graph, base=base, version=version, derived_edges=derived)
     catalog = catalog_turtle(paths.root / "queries", base)  # graph/catalog.ttl: queries/*.rq as RDF
     if write:
-        result.files = serialize_release(graph, base, version) | {"catalog.ttl": catalog}
+        result.files = (
+            serialize_release(graph, base, version)
+            | interop_files(graph, base, version)
+            | {"catalog.ttl": catalog}
+        )
         write_atomically(paths.release, result.files)
         result.written = [paths.release / name for name in RELEASE_FILES]
     return result

@@ -42,14 +42,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-EXPORT_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
+EXPORT_FORMATS = {
+    "ttl": "turtle",
+    "nt": "nt",
+    "jsonld": "json-ld",
+    "xml": "xml",
+    "kgx": "KGX TSV and JSON Lines (a directory)",
+    "nanopub": "TriG nanopublications",
+    "sssom": "SSSOM TSV",
+}
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the release graph in one format, optionally minted under another base IRI."""
     from rdflib import Graph
 
-    from .build import Paths, project_root, rebase_graph
+    from .build import Paths, ontology_version, project_root, rebase_graph
     from .errors import UserError
     from .export import bind_prefixes, to_jsonld, to_ntriples, to_rdfxml, to_turtle, write_atomically
     from .vocab import Base
@@ -59,7 +67,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not source.exists():
         raise UserError(f"no release at {source}: run `mgkg build` first", exit_code=1)
     graph = bind_prefixes(rebase_graph(Graph().parse(source, format="turtle"), base), base)
-    if args.format == "nt":
+    if args.format == "kgx":
+        from .kgx import kgx_files
+
+        if args.output in (None, "-"):
+            raise UserError("--format kgx writes four files: give a directory with -o DIR", exit_code=2)
+        files = {name.split("/", 1)[1]: text for name, text in kgx_files(graph, base).items()}
+        write_atomically(Path(args.output), files)
+        print(f"wrote {', '.join(sorted(files))} in {args.output} (KGX)", file=sys.stderr)
+        return 0
+    if args.format in ("nanopub", "sssom"):
+        from .interop import interop_files
+
+        name = {"nanopub": "nanopub.trig", "sssom": "mappings.sssom.tsv"}[args.format]
+        text = interop_files(graph, base, ontology_version(graph, base), only=name)[name]
+    elif args.format == "nt":
         text = to_ntriples(graph)
     elif args.format == "jsonld":
         text = to_jsonld(graph, base)
@@ -119,13 +141,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--base", default=DEFAULT_BASE, help=f"IRI base (default {DEFAULT_BASE})")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser(
-        "export", help="write the release in one RDF format (optionally under another base IRI)"
-    )
+    p = sub.add_parser("export", help="write the release in one format: RDF, KGX, nanopublications or SSSOM")
     p.add_argument(
         "--format", choices=sorted(EXPORT_FORMATS), default="ttl", help="output format (default ttl)"
     )
-    p.add_argument("-o", "--output", help="output file (default: standard output)")
+    p.add_argument("-o", "--output", help="output file, or directory for kgx (default: standard output)")
     p.add_argument("--base", default=DEFAULT_BASE, help=f"IRI base to mint under (default {DEFAULT_BASE})")
     p.set_defaults(func=cmd_export)
 

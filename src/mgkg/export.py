@@ -18,7 +18,17 @@ from rdflib.void import generateVoID
 from .vocab import VOID, Base
 
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
-RELEASE_FILES = ("mgkg.ttl", "mgkg.nt", "mgkg.jsonld", "void.ttl", "catalog.ttl")
+#: Data dumps a release offers (VoID lists each as a void:dataDump with its media type).
+DUMPS: dict[str, str] = {
+    "mgkg.ttl": "text/turtle",
+    "mgkg.nt": "application/n-triples",
+    "mgkg.jsonld": "application/ld+json",
+    "kgx/nodes.tsv": "text/tab-separated-values",
+    "kgx/edges.tsv": "text/tab-separated-values",
+    "kgx/nodes.jsonl": "application/jsonl",
+    "kgx/edges.jsonl": "application/jsonl",
+}
+RELEASE_FILES = (*DUMPS, "void.ttl", "catalog.ttl")
 
 
 def bind_prefixes(graph: Graph, base: Base) -> Graph:
@@ -103,11 +113,7 @@ def void_description(graph: Graph, base: Base, version: str) -> Graph:
     result.add((dataset, VOID.uriSpace, Literal(str(base.ids))))
     result.add((dataset, VOID.vocabulary, URIRef(str(base.ontology))))
     result.add((dataset, URIRef("http://www.w3.org/2002/07/owl#versionInfo"), Literal(version)))
-    for name, media in (
-        ("mgkg.ttl", "text/turtle"),
-        ("mgkg.nt", "application/n-triples"),
-        ("mgkg.jsonld", "application/ld+json"),
-    ):
+    for name, media in DUMPS.items():
         dump = URIRef(f"{base.iri}graph/{name}")
         result.add((dataset, VOID.dataDump, dump))
         result.add((dump, DCTERMS["format"], Literal(media)))
@@ -139,8 +145,9 @@ def write_atomically(directory: Path, files: dict[str, str]) -> None:
     temporaries: list[tuple[Path, Path]] = []
     try:
         for name, text in sorted(files.items()):
-            target = directory / name
-            temporary = directory / f".{name}.tmp"
+            target = directory / name  # a name may have a folder part ("kgx/nodes.tsv")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.parent / f".{target.name}.tmp"
             temporary.write_text(text, encoding="utf-8")
             temporaries.append((temporary, target))
         for temporary, target in temporaries:

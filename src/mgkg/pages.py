@@ -59,6 +59,10 @@ DOWNLOADS: dict[str, tuple[str, str]] = {
     "mgkg.jsonld": ("application/ld+json", "the same graph as compact JSON-LD"),
     "void.ttl": ("text/turtle", "VoID statistics, licence (CC BY 4.0) and dump links"),
     "catalog.ttl": ("text/turtle", "the example query catalog as SHACL SPARQL executables"),
+    "kgx/nodes.tsv": ("text/tab-separated-values", "KGX nodes (Biolink categories), TSV"),
+    "kgx/edges.tsv": ("text/tab-separated-values", "KGX edges: one per claim, Biolink predicates, grade"),
+    "kgx/nodes.jsonl": ("application/jsonl", "KGX nodes as JSON Lines"),
+    "kgx/edges.jsonl": ("application/jsonl", "KGX edges as JSON Lines"),
 }
 #: Extensions a resource may be asked for, -> protocol format.
 RDF_EXTENSIONS = {".ttl": "ttl", ".nt": "nt", ".jsonld": "jsonld", ".rdf": "rdfxml"}

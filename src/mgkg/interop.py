@@ -1,0 +1,26 @@
+"""The release files for other tools: KGX (Biolink), nanopublications and SSSOM mappings.
+
+Why a module of its own: these files are views of the built graph in other
+communities' formats, written by the build next to the RDF release (and replaced with
+it in one step), so each is rebuilt byte for byte from the same sources. Which
+formats exist and their media types are listed once, in :data:`mgkg.export.DUMPS`.
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph
+
+from .vocab import Base
+
+
+def interop_files(graph: Graph, base: Base, version: str, only: str | None = None) -> dict[str, str]:
+    """KGX, nanopublication and SSSOM files of a built release graph, keyed by release path.
+
+    ``only`` (a release path) computes just that file's format.
+    """
+    files: dict[str, str] = {}
+    if only is None or only.startswith("kgx/"):
+        from .kgx import kgx_files
+
+        files |= kgx_files(graph, base)
+    return files
