@@ -27,6 +27,7 @@ DUMPS: dict[str, str] = {
     "kgx/edges.tsv": "text/tab-separated-values",
     "kgx/nodes.jsonl": "application/jsonl",
     "kgx/edges.jsonl": "application/jsonl",
+    "nanopub.trig": "application/trig",
 }
 RELEASE_FILES = (*DUMPS, "void.ttl", "catalog.ttl")
 

@@ -23,4 +23,8 @@ def interop_files(graph: Graph, base: Base, version: str, only: str | None = Non
         from .kgx import kgx_files
 
         files |= kgx_files(graph, base)
+    if only in (None, "nanopub.trig"):
+        from .nanopub import nanopub_trig
+
+        files["nanopub.trig"] = nanopub_trig(graph, base, version)
     return files
