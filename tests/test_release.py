@@ -94,7 +94,7 @@ def test_void_counts_the_release_and_links_dumps_and_licence(release_graph):
     assert int(void.value(dataset, URIRef(VOID + "triples"))) == len(release_graph)
     dumps = {str(o) for o in void.objects(dataset, URIRef(VOID + "dataDump"))}
     assert dumps == {f"https://w3id.org/mgkg/graph/{n}" for n in DUMPS}
-    assert {"mgkg.ttl", "kgx/edges.tsv", "nanopub.trig"} <= set(DUMPS)
+    assert {"mgkg.ttl", "kgx/edges.tsv", "nanopub.trig", "mappings.sssom.tsv"} <= set(DUMPS)
     for name, media in DUMPS.items():  # each dump with its media type
         dump = URIRef(f"https://w3id.org/mgkg/graph/{name}")
         assert str(void.value(dump, URIRef("http://purl.org/dc/terms/format"))) == media, name

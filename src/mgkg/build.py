@@ -158,7 +158,7 @@ def build(root: Path | None = None, base: Base | None = None, write: bool = True
     if write:
         result.files = (
             serialize_release(graph, base, version)
-            | interop_files(graph, base, version)
+            | interop_files(graph, base, version, paths.identifiers)
             | {"catalog.ttl": catalog}
         )
         write_atomically(paths.release, result.files)

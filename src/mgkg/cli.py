@@ -63,7 +63,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .vocab import Base
 
     base = Base(args.base)
-    source = Paths(_root(args) or project_root()).release / "mgkg.ttl"
+    paths = Paths(_root(args) or project_root())
+    source = paths.release / "mgkg.ttl"
     if not source.exists():
         raise UserError(f"no release at {source}: run `mgkg build` first", exit_code=1)
     graph = bind_prefixes(rebase_graph(Graph().parse(source, format="turtle"), base), base)
@@ -80,7 +81,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         from .interop import interop_files
 
         name = {"nanopub": "nanopub.trig", "sssom": "mappings.sssom.tsv"}[args.format]
-        text = interop_files(graph, base, ontology_version(graph, base), only=name)[name]
+        version = ontology_version(graph, base)
+        text = interop_files(graph, base, version, paths.identifiers, only=name)[name]
     elif args.format == "nt":
         text = to_ntriples(graph)
     elif args.format == "jsonld":

@@ -28,6 +28,7 @@ DUMPS: dict[str, str] = {
     "kgx/nodes.jsonl": "application/jsonl",
     "kgx/edges.jsonl": "application/jsonl",
     "nanopub.trig": "application/trig",
+    "mappings.sssom.tsv": "text/tab-separated-values",
 }
 RELEASE_FILES = (*DUMPS, "void.ttl", "catalog.ttl")
 

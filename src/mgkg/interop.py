@@ -8,14 +8,20 @@ formats exist and their media types are listed once, in :data:`mgkg.export.DUMPS
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 from rdflib import Graph
 
 from .vocab import Base
 
 
-def interop_files(graph: Graph, base: Base, version: str, only: str | None = None) -> dict[str, str]:
+def interop_files(
+    graph: Graph, base: Base, version: str, identifier_tables: Sequence[Path], only: str | None = None
+) -> dict[str, str]:
     """KGX, nanopublication and SSSOM files of a built release graph, keyed by release path.
 
+    ``identifier_tables`` are the verified identifier tables the SSSOM comments cite;
     ``only`` (a release path) computes just that file's format.
     """
     files: dict[str, str] = {}
@@ -27,4 +33,8 @@ def interop_files(graph: Graph, base: Base, version: str, only: str | None = Non
         from .nanopub import nanopub_trig
 
         files["nanopub.trig"] = nanopub_trig(graph, base, version)
+    if only in (None, "mappings.sssom.tsv"):
+        from .mappings import sssom_tsv
+
+        files["mappings.sssom.tsv"] = sssom_tsv(graph, base, version, identifier_tables)
     return files

@@ -64,6 +64,7 @@ DOWNLOADS: dict[str, tuple[str, str]] = {
     "kgx/nodes.jsonl": ("application/jsonl", "KGX nodes as JSON Lines"),
     "kgx/edges.jsonl": ("application/jsonl", "KGX edges as JSON Lines"),
     "nanopub.trig": ("application/trig", "one nanopublication per claim (TriG, trusty URIs)"),
+    "mappings.sssom.tsv": ("text/tab-separated-values", "the external identifier mappings (SSSOM)"),
 }
 #: Extensions a resource may be asked for, -> protocol format.
 RDF_EXTENSIONS = {".ttl": "ttl", ".nt": "nt", ".jsonld": "jsonld", ".rdf": "rdfxml"}
