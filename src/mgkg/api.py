@@ -173,6 +173,46 @@ class KnowledgeGraph:
 
     query = sparql
 
+    def claim_graph(self):
+        """The claim graph (networkx: entities and the claims between them) of the whole graph."""
+        from .graphmodel import build_claim_graph
+
+        return build_claim_graph(self.sparql("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph())
+
+    def to_pyvis(
+        self,
+        focus: str | None = None,
+        depth: int = 1,
+        query: str | None = None,
+        path: tuple[str, str] | None = None,
+        params: Mapping[str, object] | None = None,
+        **options: object,
+    ):
+        """A ``pyvis.network.Network`` of the view ``mgkg viz`` draws, to restyle and show in a notebook.
+
+        The whole graph, ``focus`` (+ ``depth``), a catalog ``query`` (run here, with
+        ``params``) or ``path=(A, B)``; further options as for :func:`mgkg.viz.show`
+        (``size_by``, ``title``, ``k``, ``max_hops``) and ``height``/``width``. The
+        Network keeps mgkg's colours and shapes, plain-text tooltips and an offline
+        template (see :mod:`mgkg.pyvis_view` for why pyvis's defaults are not used).
+        """
+        from .pyvis_view import to_pyvis
+        from .viz import answer_terms
+
+        def terms(name: str, query_params: dict[str, str]) -> list[str]:
+            return answer_terms(self.run(name, **query_params))
+
+        return to_pyvis(
+            self.claim_graph(),
+            terms=terms,
+            focus=focus,
+            depth=depth,
+            query=query,
+            params=_strings(params or {}),
+            path=path,
+            **options,
+        )
+
 
 def _strings(params: Mapping[str, object]) -> dict[str, str]:
     return {k: ("true" if v is True else "false" if v is False else str(v)) for k, v in params.items()}

@@ -402,17 +402,15 @@ def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
-def render_html(data: dict[str, Any]) -> str:
-    """The page: template + inlined vis-network + our CSS/JS + the data, with a strict CSP."""
-    vis_js = _vis_file("vis-network.min.js")
-    app_js = _asset("viz.js")
-    for script in (vis_js, app_js):
+def offline_csp(*scripts: str) -> str:
+    """A Content-Security-Policy that runs exactly ``scripts`` (by hash) and fetches nothing."""
+    for script in scripts:
         if "</script" in script.lower():
             raise RuntimeError("an inlined script contains '</script'")  # would end the element early
-    csp = "; ".join(
+    return "; ".join(
         [
             "default-src 'none'",
-            f"script-src {_sha256(vis_js)} {_sha256(app_js)}",
+            "script-src " + " ".join(_sha256(script) for script in scripts),
             "style-src 'unsafe-inline'",
             "img-src data:",
             "font-src data:",
@@ -421,6 +419,13 @@ def render_html(data: dict[str, Any]) -> str:
             "form-action 'none'",
         ]
     )
+
+
+def render_html(data: dict[str, Any]) -> str:
+    """The page: template + inlined vis-network + our CSS/JS + the data, with a strict CSP."""
+    vis_js = _vis_file("vis-network.min.js")
+    app_js = _asset("viz.js")
+    csp = offline_csp(vis_js, app_js)
     parts = {
         "CSP": html.escape(csp, quote=True),
         "TITLE": html.escape(data["title"]),
@@ -483,12 +488,8 @@ def load_graph(source: Any = None, root: Path | None = None) -> nx.MultiDiGraph:
     return build_claim_graph(source if source is not None else default_release(root))
 
 
-def query_terms(name: str, params: dict[str, str], source: Path, root: Path | None) -> list[str]:
-    """IRIs in the answer of catalog query ``name`` (rows of SELECT, triples of CONSTRUCT)."""
-    from .api import KnowledgeGraph
-
-    kg = KnowledgeGraph.load(release=source, root=root, memory=True)
-    answer = kg.run(name, **params)
+def answer_terms(answer: Any) -> list[str]:
+    """IRIs in a query answer (rows of SELECT, subjects and objects of CONSTRUCT triples)."""
     terms: list[str] = []
     if answer.result.is_graph:
         for triple in answer.triples:
@@ -497,6 +498,72 @@ def query_terms(name: str, params: dict[str, str], source: Path, root: Path | No
         for row in answer.terms:
             terms += [t.value for t in row if t is not None and type(t).__name__ == "NamedNode"]
     return terms
+
+
+def query_terms(name: str, params: dict[str, str], source: Path, root: Path | None) -> list[str]:
+    """IRIs in the answer of catalog query ``name`` (rows of SELECT, triples of CONSTRUCT)."""
+    from .api import KnowledgeGraph
+
+    kg = KnowledgeGraph.load(release=source, root=root, memory=True)
+    return answer_terms(kg.run(name, **params))
+
+
+@dataclass
+class View:
+    """A chosen view of the claim graph, ready for :func:`view_data`."""
+
+    graph: nx.MultiDiGraph
+    options: ViewOptions
+    paths: list[dict[str, Any]] | None = None
+    highlight: list[str] | None = None
+
+
+def select_view(
+    full: nx.MultiDiGraph,
+    *,
+    focus: str | None = None,
+    depth: int = 1,
+    query: str | None = None,
+    params: dict[str, str] | None = None,
+    terms: Any = None,
+    path: tuple[str, str] | None = None,
+    k: int = 5,
+    max_hops: int = 4,
+    size_by: str = "degree",
+    physics_threshold: int = PHYSICS_THRESHOLD,
+    title: str | None = None,
+) -> View:
+    """The whole graph, ``focus`` (+ ``depth``), a query's answer or ``path=(A, B)``.
+
+    ``terms(query, params)`` returns the IRIs of a query's answer (it runs the query
+    where the caller's graph lives: a release file, an embedded store or an endpoint).
+    """
+    chosen = [name for name, value in (("--focus", focus), ("--query", query), ("--path", path)) if value]
+    if len(chosen) > 1:
+        raise UserError(f"choose one view: {' or '.join(chosen)}", 2)
+    options = ViewOptions(size_by=size_by, physics_threshold=physics_threshold)
+    if focus:
+        from .graphmodel import focus_subgraph, resolve
+
+        center = resolve(full, focus)
+        label = full.nodes[center]["entity"].label
+        options.title = title or f"{label}: everything within {depth} claim{'s' if depth != 1 else ''}"
+        return View(focus_subgraph(full, center, depth), options, highlight=[center])
+    if query:
+        from .graphmodel import subgraph_for_terms
+
+        options.title = title or f"query {query}"
+        options.subtitle = ", ".join(f"{k}={v}" for k, v in sorted((params or {}).items()))
+        return View(subgraph_for_terms(full, terms(query, params or {})), options)
+    if path:
+        from .explain import explain, paths_for_view
+
+        result = explain(full, path[0], path[1], k=k, max_hops=max_hops)
+        view, paths_data = paths_for_view(full, result)
+        options.title = title or f"paths from {result.source_label} to {result.target_label}"
+        return View(view, options, paths=paths_data, highlight=[result.source, result.target])
+    options.title = title or options.title
+    return View(full, options)
 
 
 def show(
@@ -521,37 +588,25 @@ def show(
     ``graph`` (a claim graph from :func:`mgkg.graphmodel.build_claim_graph`) is given.
     The returned :class:`VizView` displays inline in notebooks; ``.save(path)`` writes it.
     """
-    chosen = [name for name, value in (("--focus", focus), ("--query", query), ("--path", path)) if value]
-    if len(chosen) > 1:
-        raise UserError(f"choose one view: {' or '.join(chosen)}", 2)
     full = graph if graph is not None else load_graph(source, root)
-    options = ViewOptions(size_by=size_by, physics_threshold=physics_threshold)
-    paths_data = None
-    highlight: list[str] = []
-    if focus:
-        from .graphmodel import focus_subgraph, resolve
 
-        center = resolve(full, focus)
-        view = focus_subgraph(full, center, depth)
-        label = full.nodes[center]["entity"].label
-        options.title = title or f"{label}: everything within {depth} claim{'s' if depth != 1 else ''}"
-        highlight = [center]
-    elif query:
-        from .graphmodel import subgraph_for_terms
-
+    def terms(name: str, query_params: dict[str, str]) -> list[str]:
         release = Path(source) if isinstance(source, str | Path) else default_release(root)
-        view = subgraph_for_terms(full, query_terms(query, params or {}, release, root))
-        options.title = title or f"query {query}"
-        options.subtitle = ", ".join(f"{k}={v}" for k, v in sorted((params or {}).items()))
-    elif path:
-        from .explain import explain, paths_for_view
+        return query_terms(name, query_params, release, root)
 
-        result = explain(full, path[0], path[1], k=k, max_hops=max_hops)
-        view, paths_data = paths_for_view(full, result)
-        options.title = title or f"paths from {result.source_label} to {result.target_label}"
-        highlight = [result.source, result.target]
-    else:
-        view = full
-        options.title = title or options.title
-    data = view_data(view, options, paths=paths_data, highlight=highlight)
-    return VizView(render_html(data), data["counts"]["nodes"], data["counts"]["edges"], options.title)
+    view = select_view(
+        full,
+        focus=focus,
+        depth=depth,
+        query=query,
+        params=params,
+        terms=terms,
+        path=path,
+        k=k,
+        max_hops=max_hops,
+        size_by=size_by,
+        physics_threshold=physics_threshold,
+        title=title,
+    )
+    data = view_data(view.graph, view.options, paths=view.paths, highlight=view.highlight)
+    return VizView(render_html(data), data["counts"]["nodes"], data["counts"]["edges"], view.options.title)
