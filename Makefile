@@ -19,7 +19,7 @@ install: $(VENV)/.installed
 ## run: set up .venv, build the graph, then serve the endpoint and web app
 run: install
 	$(PY) build_graph.py
-	@echo "release files: graph/mgkg.ttl graph/mgkg.nt graph/mgkg.jsonld graph/void.ttl graph/catalog.ttl"
+	@echo "release files: graph/mgkg.ttl graph/mgkg.nt graph/mgkg.jsonld graph/void.ttl graph/catalog.ttl graph/kgx/ graph/nanopub.trig graph/mappings.sssom.tsv"
 	$(VENV)/bin/mgkg serve --host 127.0.0.1 --port 8000
 
 build: install

@@ -202,3 +202,10 @@ def test_export_without_a_release_says_so(tmp_path):
     result = run_cli("--root", str(tmp_path), "export")
     assert result.returncode == 1
     assert b"run `mgkg build` first" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_every_dump_is_offered_on_the_downloads_page():
+    from mgkg.pages import DOWNLOADS
+
+    for name, media in DUMPS.items():
+        assert name in DOWNLOADS and DOWNLOADS[name][0] == media, name

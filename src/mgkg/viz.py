@@ -3,10 +3,10 @@
 One HTML file, no network request at all: the vis-network library that pyvis ships
 (``pyvis/lib/vis-9.1.2``) is read from pyvis's package data *without importing pyvis*
 and inlined together with our own small template, stylesheet and script
-(``mgkg/assets``). pyvis itself is not used, because of the traps in GUIDE §4: its
-``cdn_resources="in_line"`` still links Bootstrap from a CDN, its tooltips put data
-into ``innerHTML``, its undirected graphs build in quadratic time and it imports
-IPython on import.
+(``mgkg/assets``). pyvis itself does not draw the page: its ``cdn_resources="in_line"``
+still links Bootstrap from a CDN, its tooltips put data into ``innerHTML``, its
+undirected graphs build in quadratic time and it imports IPython on import
+(:mod:`mgkg.pyvis_view` gives notebook users a pyvis Network with those replaced).
 
 Safety: the graph travels as JSON in a ``<script type="application/json">`` block
 with ``<``, ``>`` and ``&`` escaped, and the page builds every card with DOM calls
