@@ -257,5 +257,9 @@ def test_export_command_writes_the_kgx_files(tmp_path, release_graph):
     )
     for name in ("nodes.tsv", "edges.tsv", "nodes.jsonl", "edges.jsonl"):
         assert (out / name).read_bytes() == (KGX / name).read_bytes(), name
+    usage = subprocess.run(
+        [sys.executable, "-m", "mgkg", "export", "--format", "kgx"], capture_output=True, text=True
+    )
+    assert usage.returncode == 2 and "-o DIR" in usage.stderr
     again = build_kgx(release_graph, Base())
     assert [n["id"] for n in again.nodes] == [n["id"] for n in read_jsonl("nodes.jsonl")]
