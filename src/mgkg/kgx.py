@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
-from .vocab import FABIO, MGKG, PRISM, Base
+from .vocab import FABIO, MGKG, PRISM, Base, compact_iri
 
 BIOLINK = "https://w3id.org/biolink/vocab/"
 #: This graph as a knowledge source. Minted locally: not registered in the Biolink
@@ -137,15 +137,11 @@ class _Curies:
     def __init__(self, base: Base):
         from .defaults import CURIE_PREFIXES
 
-        table = {**CURIE_PREFIXES, LOCAL_PREFIX: str(base.ids), "mgkg": str(base.ontology)}
-        table["biolink"] = BIOLINK
-        self.table = sorted(table.items(), key=lambda kv: -len(kv[1]))
+        self.table = {**CURIE_PREFIXES, LOCAL_PREFIX: str(base.ids), "mgkg": str(base.ontology)}
+        self.table["biolink"] = BIOLINK
 
     def __call__(self, iri: str) -> str:
-        for prefix, namespace in self.table:
-            if iri.startswith(namespace) and len(iri) > len(namespace):
-                return f"{prefix}:{iri[len(namespace) :]}"
-        return iri
+        return compact_iri(iri, self.table) or iri
 
 
 def _nearest(graph: Graph, start: URIRef, up: URIRef, annotation: URIRef) -> URIRef | None:

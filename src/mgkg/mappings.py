@@ -25,7 +25,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from .defaults import CURIE_PREFIXES, STANDARD_PREFIXES
-from .vocab import MGKG, Base
+from .vocab import MGKG, Base, compact_iri
 
 SEMAPV = "https://w3id.org/semapv/vocab/"
 JUSTIFICATION = "semapv:ManualMappingCuration"
@@ -72,10 +72,10 @@ def curie_map(base: Base) -> dict[str, str]:
 
 
 def _compact(iri: str, prefixes: dict[str, str]) -> str:
-    for prefix, namespace in sorted(prefixes.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    raise ValueError(f"no CURIE prefix for mapping target {iri}")
+    curie = compact_iri(iri, prefixes)
+    if curie is None:
+        raise ValueError(f"no CURIE prefix for mapping target {iri}")
+    return curie
 
 
 def _one_line(text: object) -> str:

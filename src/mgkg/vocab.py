@@ -43,6 +43,14 @@ def expand_curie(curie: str) -> URIRef:
     return URIRef(CURIE_PREFIXES[prefix] + match["local"])
 
 
+def compact_iri(iri: str, prefixes: dict[str, str]) -> str | None:
+    """``iri`` as PREFIX:LOCAL with the longest matching namespace of ``prefixes``, or None."""
+    for prefix, namespace in sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return None
+
+
 @dataclass(frozen=True)
 class Base:
     """The IRI base of one build: ``{base}ontology#`` for terms, ``{base}id/`` for things."""
