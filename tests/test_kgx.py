@@ -137,7 +137,8 @@ def _constraint(biolink: SchemaView, slot: str, which: str) -> str | None:
     return None
 
 
-def test_domain_and_range_are_respected(biolink, nodes, edges):
+def domain_range_problems(biolink: SchemaView, nodes: list[dict], edges: list[dict]) -> list[str]:
+    """Edges whose subject (object) category is not under their predicate's domain (range)."""
     category = {n["id"]: n["category"][0] for n in nodes}
     problems = []
     for edge in edges:
@@ -151,7 +152,26 @@ def test_domain_and_range_are_respected(biolink, nodes, edges):
                 problems.append(
                     f"{edge['id']}: {end} {have!r} is not a {wanted!r} ({edge['predicate']} {which})"
                 )
+    return problems
+
+
+def test_domain_and_range_are_respected(biolink, nodes, edges):
+    problems = domain_range_problems(biolink, nodes, edges)
     assert not problems, "\n".join(problems)
+
+
+def test_the_domain_check_catches_a_wrong_category(biolink):
+    nodes = [
+        {"id": "X:1", "category": ["biolink:NamedThing"]},
+        {"id": "X:2", "category": ["biolink:Disease"]},
+        {"id": "X:3", "category": ["biolink:SmallMolecule"]},
+    ]
+    wrong = {"id": "e1", "subject": "X:1", "predicate": "biolink:ameliorates_condition", "object": "X:2"}
+    right = {**wrong, "id": "e2", "subject": "X:3"}
+    assert domain_range_problems(biolink, nodes, [right]) == []
+    assert len(domain_range_problems(biolink, nodes, [wrong])) == 1
+    backwards = {**right, "id": "e3", "subject": "X:2", "object": "X:3"}  # a molecule is not a condition
+    assert len(domain_range_problems(biolink, nodes, [backwards])) == 2
 
 
 def test_columns_are_biolink_slots_with_valid_values(biolink, nodes, edges):
