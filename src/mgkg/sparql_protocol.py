@@ -455,8 +455,8 @@ def check_services(text: str, allowed: frozenset[str] | set[str] = frozenset()) 
 def _service_message(allowed, why: str) -> str:
     if not allowed:
         return (
-            f"federated queries (SERVICE) are refused by this endpoint ({why}); it never calls "
-            "other servers unless started with --allow-service URL"
+            f"federated queries (SERVICE) are refused ({why}): queries never make the server or "
+            "this program call other servers, unless an endpoint is allow-listed (--allow-service URL)"
         )
     return f"SERVICE refused: {why}; allowed endpoints: " + ", ".join(f"<{a}>" for a in sorted(allowed))
 
