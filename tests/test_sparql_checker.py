@@ -124,6 +124,7 @@ def _unchecked_service(tmp_path, listener, isolate: bool):
         pool.close()
 
 
+@pytest.mark.server
 def test_an_isolated_worker_cannot_reach_the_network_even_unchecked(tmp_path, listener):
     try:
         isolate_network_available = _probe_isolation()
