@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: run build install test lint validate stats clean bench bench-quick
+.PHONY: run build install test test-fast lint validate stats clean bench bench-quick
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ $(CHROMIUM):
 ## test: install test extras (and Chromium for browser tests) and run the whole suite
 test: install $(CHROMIUM)
 	$(PY) -m pytest
+
+## test-fast: the unit tier (no browser, server, benchmark or slow rebuild tests), about a minute
+test-fast: install
+	$(PY) -m pytest -m "not slow and not browser and not server and not bench"
 
 ## lint: ruff over code, tests and benchmarks
 lint: install

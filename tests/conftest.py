@@ -13,6 +13,27 @@ ROOT = Path(__file__).resolve().parents[1]
 RELEASE = ROOT / "graph"
 
 
+#: Test modules that belong to a tier as a whole (see the markers in pyproject.toml).
+MODULE_TIERS = {
+    "test_server.py": "server",
+    "test_server_conneg.py": "server",
+    "test_server_safety.py": "server",
+    "test_remote.py": "server",
+    "test_bench.py": "bench",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark whole modules by tier, so a new test in them needs no decorator to be tiered."""
+    for item in items:
+        path = item.path
+        if path.parent.name == "browser":
+            item.add_marker(pytest.mark.browser)
+        tier = MODULE_TIERS.get(path.name)
+        if tier:
+            item.add_marker(getattr(pytest.mark, tier))
+
+
 def copy_project(target: Path) -> Path:
     """Copy what a build reads (ontology, curation, reference) into ``target``."""
     shutil.copytree(ROOT / "ontology", target / "ontology")

@@ -37,6 +37,7 @@ def test_committed_release_matches_a_fresh_build(fresh):
         assert committed == rebuilt, f"graph/{name} differs from a fresh build: run `python build_graph.py`"
 
 
+@pytest.mark.slow
 def test_build_is_byte_stable_across_processes(tmp_path):
     """Two builds in separate interpreters with different hash seeds give identical bytes."""
     import os
@@ -66,6 +67,7 @@ def test_rdflib_and_pyoxigraph_parse_each_export_to_the_same_triples(name):
     assert len(graph) == len(store) > 0
 
 
+@pytest.mark.slow
 def test_all_three_data_exports_hold_the_same_graph():
     counts = {
         name: len(Graph().parse(RELEASE / name, format=FORMATS[name][0]))
@@ -156,6 +158,7 @@ def test_shapes_reject_an_unaudited_printed_citation(release_graph):
         shacl_check(broken, ROOT / "ontology" / "shapes.ttl", Base())
 
 
+@pytest.mark.slow
 def test_base_is_a_build_option(project):
     graph, _ = assemble(Paths(project), Base("https://example.org/kg/"))
     subjects = {str(s) for s in graph.subjects()}
@@ -173,6 +176,7 @@ def run_cli(*args: str, seed: str = "0"):
     return subprocess.run([sys.executable, "-m", "mgkg", *args], capture_output=True, env=env)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld", "xml"])
 def test_export_is_deterministic_and_holds_the_release(fmt):
     first, second = (
@@ -190,6 +194,7 @@ def test_export_is_deterministic_and_holds_the_release(fmt):
         assert first.stdout == (RELEASE / release_name).read_bytes()
 
 
+@pytest.mark.slow
 def test_export_under_another_base(tmp_path):
     out = tmp_path / "kg.nt"
     result = run_cli("export", "--format", "nt", "--base", "https://example.org/kg/", "-o", str(out))

@@ -138,6 +138,16 @@ def service_queries(url: str) -> list[str]:
         f"DESCRIBE ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ GRAPH ?g {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
         f'SELECT * WHERE {{ ?s ?p "x" . SERVICE <{url}> {{ ?s ?p ?o }} }} # "}}',
+        # A comment ends at a carriage return as well as at a line feed.
+        f"SELECT * WHERE {{ #\rSERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"select * where {{ #\rservice <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ # hidden?\r\nSeRvIcE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o #\rSERVICE <{url}> {{ ?s ?q ?r }} }} LIMIT 1",
+        # A prefixed name may end in an escaped quote; a # after a name starts a comment.
+        f"PREFIX ex: <{host}>\nSELECT * WHERE {{ OPTIONAL {{ ?a ex:b\\' ?c }} "
+        f"SERVICE <{url}> {{ ?s ?p ?o }} BIND('x' AS ?w) }}",
+        f"PREFIX ex: <{host}>\nSELECT * WHERE {{ OPTIONAL {{ ?a ex:b#'''\n ?c }} "
+        f"SERVICE <{url}> {{ ?s ?p ?o }} #'''\n}}",
     ]
 
 
@@ -291,6 +301,27 @@ def test_a_crashing_worker_is_isolated(limited):
     status = _wait_for_full_pool(limited)
     assert status["status"] == "ok"
     assert _count(limited.url) > 10_000
+
+
+@pytest.mark.parametrize(
+    "nested",
+    [
+        "SELECT * WHERE { #\r" + "{" * 20_000 + "}" * 20_000 + " }",
+        "SELECT * WHERE { #\r" + "<<" * 20_000 + " ?s ?p ?o " + ">> ?p ?o " * 20_000 + " }",
+        "SELECT * WHERE { " + "<<" * 20_000 + " ?s ?p ?o " + ">> ?p ?o " * 20_000 + " }",
+    ],
+    ids=["braces-after-cr-comment", "quoted-triples-after-cr-comment", "quoted-triples"],
+)
+def test_deep_nesting_is_refused_without_crashing_a_worker(server, nested):
+    """20,000 levels crash pyoxigraph's parser: the nesting check must see them however
+    they are written, so the worker never receives the query."""
+    crashes = server.app.pool.crashes
+    headers = {"Content-Type": "application/sparql-query"}
+    answer = request(f"{server.url}/sparql", "POST", headers, nested)
+    assert answer.status == 400, answer.text
+    assert "nests brackets more than 200 deep" in answer.text
+    assert server.app.pool.crashes == crashes
+    assert _count(server.url) > 10_000
 
 
 # ---------------------------------------------------------------------------

@@ -84,16 +84,26 @@ class CatalogQuery:
 # A small SPARQL scanner
 # ---------------------------------------------------------------------------
 
+# The terminals follow the SPARQL 1.1 grammar (§19.8) where a difference could hide text
+# from a safety check: white space is space, tab, CR and LF only; a comment runs to the
+# first CR *or* LF; short strings stop at CR and LF and know only the grammar's escapes;
+# an IRI may carry \u/\U escapes (as the query engine accepts); a prefixed name's local
+# part takes the backslash escapes of PN_LOCAL_ESC (so ``ex:a\'`` opens no string);
+# ``<<`` and ``>>`` (quoted triples) are tokens of their own. Codepoint escapes outside
+# strings and IRIs are left as they are: the engine does not undo them either.
+_ECHAR = r"""\\[tbnrf"'\\]"""
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+    rf"""
+    (?P<ws>[\x20\t\r\n]+)
+  | (?P<comment>\#[^\r\n]*)
+  | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
+  | (?P<string>'''(?:'{{0,2}}(?:[^'\\]|{_ECHAR}))*'''|\"\"\"(?:"{{0,2}}(?:[^"\\]|{_ECHAR}))*\"\"\"
+               |'(?:[^'\\\n\r]|{_ECHAR})*'|"(?:[^"\\\n\r]|{_ECHAR})*")
   | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\ufffd]+)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*(?::[^\s{}()<>,;"'\[\]]*)?|:[^\s{}()<>,;"'\[\]]*)
-  | (?P<other>.)
+  | (?P<word>(?:[^\W\d][\w.\-\u00b7]*)?:(?:[\w.:%\-\u00b7]|\\[_~.\-!$&'()*+,;=/?\#@%])*
+             |[A-Za-z_][A-Za-z0-9_\-]*)
+  | (?P<other><<|>>|.)
     """,
     re.VERBOSE | re.DOTALL,
 )

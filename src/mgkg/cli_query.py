@@ -141,6 +141,9 @@ def cmd_query(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("mgkg query: interrupted", file=sys.stderr)
         return 130
+    # A misspelt term matches nothing and SPARQL says nothing: say it here.
+    for warning in getattr(engine, "term_warnings", lambda _text: [])(prepared.text):
+        print(f"mgkg query: warning: {warning}", file=sys.stderr)
     _write(serialize(result, fmt))
     return 0
 

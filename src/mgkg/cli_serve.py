@@ -34,6 +34,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         public_url=args.public_url,
         memory_mb=args.worker_memory_mb,
         quiet=args.quiet,
+        keep_worker_network=args.keep_worker_network,
     )
     if args.workers is not None:
         config.workers = args.workers
@@ -88,6 +89,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         action="append",
         metavar="URL",
         help="an endpoint SERVICE may call (repeatable; by default SERVICE is refused)",
+    )
+    p.add_argument(
+        "--keep-worker-network",
+        action="store_true",
+        help="do not take the query workers off the network (for platforms without network "
+        "namespaces; SERVICE is then refused by reading the query alone)",
     )
     p.add_argument(
         "--worker-memory-mb",

@@ -15,7 +15,8 @@ the release, so pushing twice leaves the same data:
 - ``auto`` (default): ``gsp``, and ``update`` at the same URL when the server answers
   that it does not do Graph Store PUT there (HTTP 404, 405, 415 or 501).
 
-Credentials go as HTTP Basic (sent up front) or Digest (on the server's challenge).
+Credentials go as HTTP Basic or Digest, whichever the server's challenge asks for (sending
+Basic up front makes Virtuoso answer 401 without a challenge, so nothing is sent unasked).
 Stdlib ``urllib`` only: no dependency beyond the ones the package already has.
 """
 
@@ -154,8 +155,8 @@ def _ntriples(data: bytes, media_type: str, release: Path) -> list[str]:
 def _opener(endpoint: str, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
     handlers: list[urllib.request.BaseHandler] = []
     if user:
-        manager = urllib.request.HTTPPasswordMgrWithPriorAuth()
-        manager.add_password(None, endpoint, user, password or "", is_authenticated=True)
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        manager.add_password(None, endpoint, user, password or "")
         handlers += [
             urllib.request.HTTPBasicAuthHandler(manager),
             urllib.request.HTTPDigestAuthHandler(manager),

@@ -327,10 +327,21 @@ def resolve_label(text: str, name: str, engine) -> ox.NamedNode:
 _SYNTAX = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
 
 
-def syntax_error(source: str, exc: Exception) -> UserError:
-    """'FILE:LINE:COL: syntax error: message' from a pyoxigraph SyntaxError."""
+def syntax_error(source: str, exc: Exception, text: str | None = None) -> UserError:
+    """'FILE:LINE:COL: syntax error: message' from a pyoxigraph SyntaxError.
+
+    A prefix used without a PREFIX line makes the engine list the characters it expected;
+    given the query ``text``, that case is told in one sentence naming the prefix.
+    """
     message = str(exc).strip()
     match = _SYNTAX.match(message)
+    if text is not None:
+        from .query_terms import undeclared_prefix_message
+
+        plain = undeclared_prefix_message(text, project_prefixes())
+        if plain:
+            where = f"{source}:{match.group(1)}:{match.group(2)}" if match else source
+            return UserError(f"{where}: syntax error: {plain}", 2)
     if match:
         line, column, detail = match.groups()
         return UserError(f"{source}:{line}:{column}: syntax error: {detail}", 2)
@@ -338,14 +349,52 @@ def syntax_error(source: str, exc: Exception) -> UserError:
 
 
 class LocalEngine:
-    """The embedded pyoxigraph store."""
+    """The embedded pyoxigraph store.
+
+    Like the endpoint, it refuses ``SERVICE`` unless the endpoint is on ``allow_services``:
+    the engine would otherwise send an HTTP request from the user's machine to wherever a
+    query (perhaps one copied from elsewhere) points.
+    """
 
     name = "embedded"
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store: ox.Store, allow_services: tuple[str, ...] = ()):
         self.store = store
+        self.allow_services = frozenset(allow_services)
+
+    def occurs(self, iri: str) -> bool:
+        """Whether ``iri`` is the subject, predicate or object of some triple."""
+        node = f"<{iri}>"
+        return bool(
+            self.store.query(
+                f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s {node} ?o }} UNION {{ ?s ?p {node} }} }}"
+            )
+        )
+
+    def vocabulary(self, namespace: str) -> list[str]:
+        """The IRIs under ``namespace`` that occur in the graph (a full scan: for suggestions)."""
+        literal = json.dumps(namespace)
+        answer = self.store.query(
+            "SELECT DISTINCT ?t WHERE { { ?t ?p ?o } UNION { ?s ?t ?o } UNION { ?s ?p ?t } "
+            f"FILTER(isIRI(?t) && STRSTARTS(STR(?t), {literal})) }}"
+        )
+        return [solution["t"].value for solution in answer]
+
+    def term_warnings(self, text: str) -> list[str]:
+        """Warnings for IRIs in the project's namespaces that the graph does not have."""
+        from .defaults import DEFAULT_BASE, prefix_map
+        from .query_terms import unknown_term_warnings
+
+        namespaces = {k: v for k, v in prefix_map(DEFAULT_BASE).items() if k in ("mgkg", "kg")}
+        return unknown_term_warnings(text, namespaces, self.occurs, self.vocabulary)
 
     def run(self, prepared: Prepared) -> Result:
+        from .sparql_protocol import Refused, check_services
+
+        try:
+            check_services(prepared.text, self.allow_services)
+        except Refused as exc:
+            raise UserError(f"{prepared.source}: {exc.message}", 2) from None
         substitutions = {ox.Variable(k): v for k, v in prepared.bindings.items()}
         try:
             try:
@@ -357,7 +406,7 @@ class LocalEngine:
                 answer = self.store.query(prepared.with_values())
             return materialize(answer, prepared.form)
         except SyntaxError as exc:
-            raise syntax_error(prepared.source, exc) from None
+            raise syntax_error(prepared.source, exc, prepared.text) from None
         except (RuntimeError, OSError, ValueError) as exc:
             raise UserError(f"{prepared.source}: the query failed: {exc}", 1) from None
 

@@ -8,7 +8,9 @@ stdin/stdout pipes (``multiprocessing.connection`` framing, so ``poll(timeout)``
 The server waits at most the timeout for an answer; then it kills the worker and starts a
 new one in the background, while the other workers go on answering other clients.
 
-Each worker opens the release's cached on-disk store read-only (``mgkg.store.open_store``),
+Each worker first leaves the network (:func:`mgkg.sandbox.isolate_network`: a network
+namespace of its own, so the engine cannot send a SERVICE request even if a query got past
+the check), then opens the release's cached on-disk store read-only (``mgkg.store.open_store``),
 checks every query for SERVICE before running it (:func:`mgkg.sparql_protocol.check_services`),
 caps the rows it returns and serializes the answer itself (SPARQL JSON/XML/CSV/TSV,
 Turtle, N-Triples, JSON-LD, RDF/XML), so the server only moves bytes. An optional address
@@ -42,6 +44,12 @@ class WorkerSettings:
     cache_dir: str | None = None
     allow_services: tuple[str, ...] = ()
     memory_mb: int = 0  # address space limit per worker (0: none)
+    #: Take each worker off the network before it reads a query (it must keep the network
+    #: only to call allow-listed SERVICE endpoints).
+    isolate_network: bool = True
+    #: Read each query for SERVICE, updates and nesting before running it. Off only in the
+    #: tests that prove the network isolation alone stops an outbound request.
+    check_queries: bool = True
 
 
 @dataclass
@@ -93,6 +101,10 @@ class Worker:
             args += ["--cache-dir", settings.cache_dir]
         for endpoint in settings.allow_services:
             args += ["--allow-service", endpoint]
+        if not settings.isolate_network:
+            args.append("--keep-network")
+        if not settings.check_queries:
+            args.append("--no-query-checks")
         self.process = subprocess.Popen(  # noqa: S603 - our own module, no shell
             args,
             stdin=subprocess.PIPE,
@@ -267,8 +279,8 @@ class QueryPool:
 # ---------------------------------------------------------------------------
 
 
-def execute(store, job: dict[str, Any], allowed: frozenset[str]) -> Reply:
-    """Check, run and serialize one query job (in a worker process)."""
+def execute(store, job: dict[str, Any], allowed: frozenset[str], check: bool = True) -> Reply:
+    """Check (unless ``check`` is False), run and serialize one query job (in a worker process)."""
     import pyoxigraph as ox
 
     from . import sparql_protocol as sp
@@ -276,10 +288,11 @@ def execute(store, job: dict[str, Any], allowed: frozenset[str]) -> Reply:
     text: str = job["query"]
     started = time.monotonic()
     try:
-        sp.check_nesting(text)  # before pyoxigraph's parser, whose stack a deep nesting overflows
-        if sp.is_update(text):
-            raise sp.Refused(sp.READ_ONLY)
-        sp.check_services(text, allowed)
+        if check:
+            sp.check_nesting(text)  # before pyoxigraph's parser, whose stack a deep nesting overflows
+            if sp.is_update(text):
+                raise sp.Refused(sp.READ_ONLY)
+            sp.check_services(text, allowed)
         try:
             default = [ox.NamedNode(g) for g in job.get("default_graphs") or []]
             named = [ox.NamedNode(g) for g in job.get("named_graphs") or []]
@@ -360,6 +373,8 @@ def worker_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache-dir")
     parser.add_argument("--allow-service", action="append", default=[])
     parser.add_argument("--memory-mb", type=int, default=0)
+    parser.add_argument("--keep-network", action="store_true")
+    parser.add_argument("--no-query-checks", action="store_true")
     args = parser.parse_args(argv)
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
@@ -368,6 +383,11 @@ def worker_main(argv: list[str] | None = None) -> int:
     os.dup2(2, 1)  # anything printed goes to stderr, never into the reply channel
     sys.stdout = sys.stderr
     try:
+        if not args.keep_network:
+            # First, while the process has one thread: a user namespace requires it.
+            from .sandbox import isolate_network
+
+            isolate_network()
         from .store import open_store
 
         store = open_store(Path(args.release), Path(args.cache_dir) if args.cache_dir else None)
@@ -392,7 +412,7 @@ def worker_main(argv: list[str] | None = None) -> int:
         if job is None:
             return 0
         try:
-            reply = execute(store, job, allowed)
+            reply = execute(store, job, allowed, check=not args.no_query_checks)
         except MemoryError:
             reply = Reply(500, message="the query ran out of memory")
         except Exception as exc:  # noqa: BLE001 - one line to the client, details to the log

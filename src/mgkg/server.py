@@ -95,6 +95,9 @@ class ServerConfig:
     public_url: str | None = None
     memory_mb: int = DEFAULT_MEMORY_MB
     quiet: bool = False
+    #: Run the query workers without a network of their own. Needed to call allow-listed
+    #: SERVICE endpoints; otherwise only where the platform cannot isolate them.
+    keep_worker_network: bool = False
 
 
 @dataclass
@@ -830,12 +833,23 @@ def build(config: ServerConfig, log=None) -> RunningServer:
         site = Site.load(release, root, LocalEngine(store))
         del store
         settings = WorkerSettings(
-            str(release), str(cache) if cache else None, tuple(config.allow_services), config.memory_mb
+            str(release),
+            str(cache) if cache else None,
+            tuple(config.allow_services),
+            config.memory_mb,
+            isolate_network=not (config.keep_worker_network or config.allow_services),
         )
         pool = QueryPool(settings, config.workers, log=log)
     except PoolError as exc:
         httpd.server_close()
-        raise UserError(f"cannot start the query workers: {exc.message}", 1) from None
+        hint = ""
+        if "cannot leave the network" in exc.message or "network namespaces" in exc.message:
+            hint = (
+                ". The workers run without a network so that no query can make the server call "
+                "another one; where this platform cannot isolate them, start with "
+                "--keep-worker-network (SERVICE is then refused by reading the query alone)"
+            )
+        raise UserError(f"cannot start the query workers: {exc.message}{hint}", 1) from None
     except BaseException:
         httpd.server_close()
         raise
@@ -866,6 +880,13 @@ def serve(config: ServerConfig) -> int:
         f"{config.timeout:g} s per query; ready in {time.monotonic() - started:.1f} s; Ctrl-C stops)",
         flush=True,
     )
+    if config.allow_services or config.keep_worker_network:
+        print(
+            "mgkg serve: the query workers keep network access"
+            + (" to call the allow-listed SERVICE endpoints" if config.allow_services else "")
+            + "; other SERVICE clauses are refused by reading the query",
+            flush=True,
+        )
     if config.host not in ("127.0.0.1", "localhost", "::1"):
         print(
             f"mgkg serve: listening on {config.host}, reachable from the network: read-only, "

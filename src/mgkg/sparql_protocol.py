@@ -18,10 +18,13 @@ SPARQLWrapper's ``json``/``xml`` on a CONSTRUCT mean JSON-LD/RDF-XML.
 Safety: the store is read-only and queried only through ``Store.query`` (which cannot
 run updates), so updates are refused with a clear message rather than by luck.
 ``SERVICE`` makes pyoxigraph send an HTTP request; :func:`check_services` finds every
-SERVICE clause by parsing (rdflib's SPARQL parser and algebra, cross-checked with a
-token scan that skips comments, strings and IRIs, after undoing ``\\u`` escapes) and
-refuses the query unless each endpoint is an IRI on the allow-list. Whenever the two
-readings disagree, or the query mentions "service" and cannot be parsed, it is refused.
+SERVICE keyword with a scanner whose terminals are the grammar's (comments end at CR or
+LF, strings, IRIs and prefixed names with exactly the escapes the engine accepts), so it
+reads the query's structure as the engine does, and refuses the query unless each
+endpoint is an IRI on the allow-list. A query the scanner cannot fully classify (a stray
+quote or backslash) that mentions "service" anywhere is refused. This is the first of two
+defences: the worker processes that run queries also have no network at all (see
+:mod:`mgkg.sandbox`), so a checker mistake still cannot reach another server.
 """
 
 from __future__ import annotations
@@ -361,18 +364,19 @@ MAX_NESTING = 200
 
 
 def check_nesting(text: str, limit: int = MAX_NESTING) -> None:
-    """Refuse brackets nested deeper than ``limit`` (pyoxigraph's recursive parser
-    overflows its stack on a few thousand; no real query comes near)."""
+    """Refuse brackets or quoted triples (``<< >>``) nested deeper than ``limit``:
+    pyoxigraph's recursive parser overflows its stack (and crashes the process) on a few
+    thousand levels, and no real query comes near."""
     depth = deepest = 0
     for token in scan(text):
         if token.kind != "other":
             continue
-        if token.text in "({[":
+        if token.text in ("(", "{", "[", "<<"):
             depth += 1
             deepest = max(deepest, depth)
             if deepest > limit:
                 raise ProtocolError(400, f"the query nests brackets more than {limit} deep")
-        elif token.text in ")}]":
+        elif token.text in (")", "}", "]", ">>"):
             depth = max(0, depth - 1)
 
 
@@ -412,9 +416,21 @@ class Refused(ProtocolError):
         super().__init__(status, message)
 
 
-def _scanned_services(text: str) -> list[str | None]:
-    """SERVICE clauses found by the token scan: the endpoint IRI, or None if not an <IRI>."""
-    tokens = [t for t in scan(text) if t.kind != "ws"]
+#: Characters that open or escape something; left over by the scanner, they mean it could
+#: not classify the text around them the way the engine would.
+_UNCLASSIFIED = frozenset("\"'\\")
+
+
+def check_services(text: str, allowed: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """The SERVICE endpoints of ``text`` if every one is on ``allowed``; else :class:`Refused`.
+
+    Every token ``SERVICE`` (any case) outside strings, IRIs and comments is a SERVICE
+    clause: the engine reads the keyword nowhere else. Each must name an allowed endpoint
+    as an IRI (a variable or prefixed name is refused: it could be anything). Fail closed:
+    when the scanner leaves a quote or backslash it could not place, and the text mentions
+    "service" anywhere (also through a \\u escape), the query is refused unread.
+    """
+    tokens = list(scan(text))
     found: list[str | None] = []
     for i, token in enumerate(tokens):
         if token.kind == "word" and token.text.casefold() == "service":
@@ -423,79 +439,24 @@ def _scanned_services(text: str) -> list[str | None]:
                 following = following[1:]
             nxt = following[0] if following else None
             found.append(nxt.text[1:-1] if nxt is not None and nxt.kind == "iri" else None)
-    return found
-
-
-def _parsed_services(text: str) -> list[str | None]:
-    """SERVICE clauses in rdflib's algebra of the query: the endpoint IRI, or None (a variable)."""
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
-    from rdflib.plugins.sparql.parserutils import CompValue
-    from rdflib.term import URIRef
-
-    algebra = translateQuery(parseQuery(text)).algebra
-    found: list[str | None] = []
-    stack: list[object] = [algebra]
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, CompValue):
-            if node.name == "ServiceGraphPattern":
-                term = node.get("term")
-                found.append(str(term) if isinstance(term, URIRef) else None)
-            stack.extend(node.values())
-        elif isinstance(node, list | tuple | set):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            stack.extend(node.values())
-    return found
-
-
-def check_services(text: str, allowed: frozenset[str] | set[str] = frozenset()) -> list[str]:
-    """The SERVICE endpoints of ``text`` if every one is on ``allowed``; else :class:`Refused`.
-
-    A query that never mentions "service" (after undoing escapes, in any case) has none.
-    Otherwise rdflib's parser and algebra must find the same SERVICE clauses as the token
-    scan, each naming an allowed IRI; anything else (a variable endpoint, a parse failure,
-    a disagreement) is refused, so a query that could reach the network is never run.
-    """
-    plain = unescape(text)
-    if "service" not in plain.casefold():
-        return []
-    scanned = _scanned_services(plain)
-    try:
-        parsed = _parsed_services(plain)
-    except Exception:  # noqa: BLE001 - rdflib could not read it: refuse rather than guess
-        if not scanned and "service" not in _code_words(plain):
-            return []  # "service" only inside strings, IRIs or comments; no SERVICE clause
-        raise Refused(_service_message(allowed, "it could not be checked")) from None
-    if len(scanned) != len(parsed):
+    unclassified = any(t.kind == "other" and t.text in _UNCLASSIFIED for t in tokens)
+    if unclassified and ("service" in text.casefold() or "service" in unescape(text).casefold()):
         raise Refused(_service_message(allowed, "it could not be checked"))
-    for endpoint in parsed + [s for s in scanned if s is not None]:
+    for endpoint in found:
         if endpoint is None:
-            raise Refused(_service_message(allowed, "its endpoint is a variable"))
+            raise Refused(
+                _service_message(allowed, "its endpoint is a variable or a prefixed name, not an IRI")
+            )
         if endpoint not in allowed:
             raise Refused(_service_message(allowed, f"<{endpoint}> is not on the allow-list"))
-    return [e for e in parsed if e is not None]
-
-
-def _code_words(text: str) -> set[str]:
-    """Case-folded words outside strings, IRIs and comments (incl. parts of prefixed names)."""
-    words: set[str] = set()
-    for token in scan(text):
-        if token.kind == "word":
-            words.update(w.casefold() for w in re.split(r"[^A-Za-z]+", token.text) if w)
-    return words
+    return [e for e in found if e is not None]
 
 
 def _service_message(allowed, why: str) -> str:
     if not allowed:
         return (
-            f"federated queries (SERVICE) are refused by this endpoint ({why}); it never calls "
-            "other servers unless started with --allow-service URL"
+            f"federated queries (SERVICE) are refused ({why}): queries never make the server or "
+            "this program call other servers, unless an endpoint is allow-listed (--allow-service URL)"
         )
     return f"SERVICE refused: {why}; allowed endpoints: " + ", ".join(f"<{a}>" for a in sorted(allowed))
 
