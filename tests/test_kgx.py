@@ -268,6 +268,7 @@ def test_tsv_cells_stay_on_one_line():
     assert text == "id\tname\tsynonym\nx\ta b c/d\tp|q\n"
 
 
+@pytest.mark.slow
 def test_export_command_writes_the_kgx_files(tmp_path, release_graph):
     out = tmp_path / "kgx"
     subprocess.run(

@@ -87,6 +87,7 @@ def test_every_skos_mapping_is_a_row_with_its_verification(release_graph):
     ) in release_graph
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["sssom"])
 def test_export_command_writes_the_release_file(tmp_path, fmt):
     out = tmp_path / "m.sssom.tsv"

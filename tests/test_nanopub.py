@@ -154,6 +154,7 @@ def test_a_literal_with_quotes_and_newlines_round_trips(release_graph):
     assert any(q.object.value == str(tricky) for q in parsed)
 
 
+@pytest.mark.slow
 def test_export_command_writes_the_release_file(tmp_path):
     out = tmp_path / "np.trig"
     subprocess.run(
