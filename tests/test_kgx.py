@@ -263,6 +263,18 @@ def test_edges_match_the_release_claims(release_graph, edges):
         assert edge["original_predicate"] == "mgkg:" + str(relation).split("#", 1)[1]
 
 
+def test_asserted_edges_are_the_direct_edges_of_the_release(release_graph, edges):
+    """``mgkg_asserted_as_edge`` marks exactly the exported claims whose triple the release asserts."""
+    base = Base()
+    for edge in edges:
+        claim = URIRef(str(base.ids) + edge["id"].split(":", 1)[1])
+        triple = tuple(release_graph.value(claim, p) for p in (RDF.subject, RDF.predicate, RDF.object))
+        asserted = release_graph.value(claim, URIRef(MGKG + "assertedAsEdge")).toPython()
+        assert edge["mgkg_asserted_as_edge"] is asserted, edge["id"]
+        if asserted:
+            assert triple in release_graph, edge["id"]
+
+
 def test_tsv_cells_stay_on_one_line():
     text = to_tsv([{"id": "x", "name": "a\tb\nc|d", "synonym": ["p", "q"]}], ("id", "name", "synonym"))
     assert text == "id\tname\tsynonym\nx\ta b c/d\tp|q\n"

@@ -30,8 +30,9 @@ What is exported, and from where:
   ``publications`` the PMIDs, DOIs or addresses of its sources. Our own judgement
   travels as ``mgkg_``-prefixed edge properties: the computed evidence grade, whether
   the claim cleared the bar to become a direct edge (``mgkg_asserted_as_edge``), and
-  what it rests on. A consumer that keeps only ``mgkg_asserted_as_edge`` edges sees
-  exactly the direct edges of the RDF release.
+  what it rests on. A consumer that keeps only ``mgkg_asserted_as_edge`` edges keeps
+  exactly the claims that are direct edges of the RDF release (those with a Biolink
+  counterpart).
 
 ``infores:pubmed`` is the Information Resource Registry's entry for PubMed.
 ``infores:mgkg`` names this graph and is *not* registered there (the registry has no
