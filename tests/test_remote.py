@@ -347,3 +347,13 @@ def test_api_connects_to_the_endpoint(endpoint, tmp_path):
     far = kg.connect(endpoint).run("study-results")
     near = kg.load(cache_dir=tmp_path / "cache").run("study-results")
     assert far.rows == near.rows and far.rows[0]["p"] == "<0.001"
+
+
+def test_to_pyvis_draws_the_same_view_remotely(endpoint):
+    from mgkg.api import KnowledgeGraph
+
+    here = KnowledgeGraph.load(release=RELEASE_TTL, memory=True).to_pyvis(focus="magnesium")
+    there = KnowledgeGraph.connect(endpoint).to_pyvis(focus="magnesium")
+    assert len(there.nodes) > 20
+    assert [n["id"] for n in there.nodes] == [n["id"] for n in here.nodes]
+    assert sorted(e["id"] for e in there.edges) == sorted(e["id"] for e in here.edges)
