@@ -298,6 +298,30 @@ def test_a_reference_that_says_the_opposite_contradicts_the_claim(graph):
     assert summaries[(citrate, rank, Literal("more"))].asserts
 
 
+def test_a_mechanism_needs_independent_replication_and_experiments_count(graph):
+    nmda = URIRef(KG + "nmda-receptor")
+    mg = URIRef(KG + "magnesium")
+    relation = {"subject": mg, "predicate": MGKG.blocks, "obj": nmda}
+    first = publication(graph, "nature1984", ["PreclinicalStudy"], humanStudy=False)
+    finding(graph, "patch-clamp", first, **relation)
+    summary = run(graph)[(mg, MGKG.blocks, nmda)]
+    assert summary.evidence_class == "MechanismEvidence" and not summary.asserts
+    assert "only 1 publication (nature1984) shows it" in summary.reason
+
+    replicated = Graph().parse(ROOT / "ontology" / "mgkg.ttl")
+    for name in ("nature1984", "sharma1996"):
+        pub = publication(replicated, name, ["PreclinicalStudy"], humanStudy=False)
+        finding(replicated, f"f-{name}", pub, **relation)
+    summary = run(replicated)[(mg, MGKG.blocks, nmda)]
+    assert (summary.certainty, summary.direction, summary.asserts) == (
+        "GradeReplicatedMechanism",
+        "DirectionEstablished",
+        True,
+    )
+    assert (mg, MGKG.blocks, nmda) in replicated
+    assert "says nothing about what a supplement does in people" in summary.reason
+
+
 def test_guard_every_grade_forced_to_the_maximum_leaves_blocked_relations_without_an_edge(monkeypatch):
     """The rules, not the grades, guard the edges: rebuild the real project with every
     grade forced to high and check that no mixed, no-effect, contradicted or

@@ -73,8 +73,12 @@ class Synthesizer:
         self.class_of: dict[URIRef, str] = {}
         self.bar: dict[str, str] = {}
         self.on_authority: dict[str, bool] = {}
+        self.replications: dict[str, int] = {}
         for cls in sorted(self.g.subjects(RDF.type, self.m("EvidenceClass"))):
             name = self._name(cls)
+            needed = self.g.value(cls, self.m("replicationsRequired"))
+            if needed is not None:
+                self.replications[name] = int(needed)
             self.bar[name] = self._name(self.g.value(cls, self.m("edgeBar")))
             flag = self.g.value(cls, self.m("assertedOnAuthority"))
             self.on_authority[name] = flag is not None and bool(flag.toPython())
@@ -243,6 +247,8 @@ class Synthesizer:
         )
         towards = "DirectionHarm" if cls == "SafetyEvidence" else "DirectionBenefit"
         on_authority = self.on_authority.get(cls, False) and bool(authority)
+        if cls in self.replications and not on_authority and not contradicting:
+            return self.mechanism(triple, claims, iri, items, sorted(findings))
 
         notes: list[str] = []
         for trial, review in sorted(superseded.items()):
@@ -380,6 +386,72 @@ class Synthesizer:
             superseded=sorted(superseded),
             not_attributable=not_attr,
             blocking=blocking if direction == "DirectionMixed" else [],
+        )
+
+    def mechanism(
+        self, triple: Triple, claims: list[URIRef], iri: URIRef, items: list[Item], findings: list[URIRef]
+    ) -> Summary:
+        """A mechanism question: experiments in cells or tissue are direct evidence, so the
+        relation is established when enough independent publications show it and none
+        finds otherwise (``mgkg:replicationsRequired``)."""
+        needed = self.replications["MechanismEvidence"]
+        relation = self.relation_text(triple)
+        supporting = sorted({i.publication for i in items if i.stance in {self.m(s) for s in SUPPORTING}})
+        dissenting = sorted({i.publication for i in items if i.stance in {self.m(s) for s in DISSENTING}})
+        kinds = set().union(*(self._kinds(c) for c in claims))
+        studies = self.study_count(set(supporting))
+        participants, _unknown = self.participant_count(set(supporting))
+        common = dict(
+            iri=iri, triple=triple, claims=list(claims), findings=findings, evidence_class="MechanismEvidence"
+        )
+        if dissenting:
+            certainty, _ = self.grader.grade_items(items, kinds - {self.m("ReferenceValues")})
+            return Summary(
+                **common,
+                certainty=certainty,
+                direction="DirectionMixed" if supporting else "DirectionNoEffect",
+                studies=studies,
+                participants=participants,
+                plain=f"Experiments disagree on whether {relation}: {self._names(dissenting)} found otherwise.",
+                reason=f"Not a fact: {self._names(dissenting)} found no effect or the opposite.",
+                asserts=False,
+                blocking=dissenting if supporting else [],
+            )
+        if len(supporting) >= needed:
+            names = self._names(supporting)
+            return Summary(
+                **common,
+                certainty="GradeReplicatedMechanism",
+                direction="DirectionEstablished",
+                studies=studies,
+                participants=participants,
+                plain=f"{len(supporting)} independent studies ({names}) show that {relation}; none finds otherwise.",
+                reason=(
+                    f"Asserted as established physiology: {len(supporting)} independent publications show it "
+                    f"(at least {needed} are needed) and none disagrees; for a mechanism, experiments in cells "
+                    "or tissue are direct evidence. It says nothing about what a supplement does in people."
+                ),
+                asserts=True,
+            )
+        certainty, _ = self.grader.grade_items(items, kinds - {self.m("ReferenceValues")})
+        basis = (
+            f"only {len(supporting)} publication ({self._names(supporting)}) shows it"
+            if supporting
+            else self.unassessed_basis(kinds, items)
+        )
+        return Summary(
+            **common,
+            certainty=certainty,
+            direction="DirectionNotAssessed" if not supporting else "DirectionBenefit",
+            studies=studies,
+            participants=participants,
+            plain=(
+                f"Not yet replicated in the graph: {basis}, so it is not shown that {relation}."
+                if supporting
+                else f"No experiment or study in the graph shows that {relation}; {basis}."
+            ),
+            reason=f"Not a fact: {basis}; a mechanism needs {needed} independent publications.",
+            asserts=False,
         )
 
     @staticmethod
