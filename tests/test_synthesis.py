@@ -245,6 +245,10 @@ def test_doses_above_the_upper_limit_are_flagged_on_publication_and_finding(grap
     assert flag_upper_limit(graph, Base()) == [high]
     assert graph.value(over, MGKG.exceedsUpperLimit).toPython() is True
     assert graph.value(under, MGKG.exceedsUpperLimit) is None
+    # and the relation's summary says so in its plain sentence
+    summary = run(graph)[TRIPLE]
+    assert "abbasi gave 500 mg/day, above the upper limit for supplemental magnesium" in summary.plain
+    assert "tarleton gave" not in summary.plain
 
 
 def test_safety_is_asserted_on_the_authority_of_a_reference(graph):

@@ -366,6 +366,7 @@ class Synthesizer:
             reason = f"Not a fact: {basis}."
         if notes:
             reason = reason.rstrip(".") + "; " + "; ".join(notes) + "."
+        plain = plain.rstrip(".") + self.upper_limit_note({i.publication for i in human}) + "."
         if not_attr and direction != "DirectionNotAttributable":
             reason = reason.rstrip(".") + (
                 f"; {self._names(not_attr)} gave magnesium with another active ingredient and is not counted."
@@ -453,6 +454,19 @@ class Synthesizer:
             reason=f"Not a fact: {basis}; a mechanism needs {needed} independent publications.",
             asserts=False,
         )
+
+    def upper_limit_note(self, publications: set[URIRef]) -> str:
+        """Words for the publications flagged ``mgkg:exceedsUpperLimit``, so the flag shows with the summary."""
+        flagged = [
+            p for p in sorted(publications) if self.g.value(p, self.m("exceedsUpperLimit")) is not None
+        ]
+        parts = []
+        for pub in flagged:
+            dose = max(float(d) for d in self.g.objects(pub, self.m("elementalMgPerDay")))
+            parts.append(f"{self._label(pub)} gave {dose:g} mg/day")
+        if not parts:
+            return ""
+        return " (" + "; ".join(parts) + ", above the upper limit for supplemental magnesium)"
 
     @staticmethod
     def counts_text(studies: int, participants: int, unknown: int) -> str:
