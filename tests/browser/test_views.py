@@ -96,6 +96,12 @@ def test_hovering_a_node_shows_its_card(open_view, tmp_path, graph):
     chebi = card.locator("a", has_text="CHEBI:18420")
     assert chebi.get_attribute("href") == "http://purl.obolibrary.org/obo/CHEBI_18420"
     assert chebi.get_attribute("rel") == "noopener noreferrer"
+    # the entity's relations come first, each with what the evidence says, and the claims under it
+    relations = card.locator("li.relation")
+    assert relations.count() >= 2
+    first = relations.first.locator(".relation-summary")
+    assert first.locator(".badge").inner_text() == "fact"  # asserted relations are listed first
+    assert relations.first.locator("button.linklike").count() >= 1
     opened.screenshot("card-node")
     opened.assert_clean()
 

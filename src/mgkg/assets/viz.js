@@ -202,14 +202,36 @@
     var mine = edgesOf[id] || [];
     add(card, section(mine.length + " claim" + (mine.length === 1 ? "" : "s") + " · evidence from " +
                       n.evidence_count + " source" + (n.evidence_count === 1 ? "" : "s")));
-    var list = el("ul", "claims");
+    // Relations first (what the whole body of evidence says), the claims under each.
+    var groups = [], byRelation = {};
     mine.slice(0, 40).forEach(function (eid) {
       var e = edgeById[eid];
-      var b = el("button", "linklike", e.statement);
-      b.type = "button";
-      b.addEventListener("click", function () { pinEdge(eid); });
-      var li = el("li");
-      add(li, b, " ", el("span", "kind", "(" + (e.grade ? e.grade.label : "ungraded") + ")"));
+      var key = e.summary ? e.summary.iri : "claim:" + eid;
+      if (!byRelation[key]) { byRelation[key] = { summary: e.summary, edges: [] }; groups.push(byRelation[key]); }
+      byRelation[key].edges.push(e);
+    });
+    groups.sort(function (a, b) {
+      return (b.summary && b.summary.asserts_edge ? 1 : 0) - (a.summary && a.summary.asserts_edge ? 1 : 0);
+    });
+    var list = el("ul", "claims");
+    groups.forEach(function (g) {
+      var li = el("li", "relation");
+      if (g.summary) {
+        var head = el("p", "relation-summary");
+        add(head, badge(g.summary.asserts_edge ? "fact" : "not a fact", g.summary.asserts_edge ? "#15803d" : "#6b7280"),
+            " ", g.summary.plain || "");
+        add(li, head);
+      }
+      var claimsOf = el("ul");
+      g.edges.forEach(function (e) {
+        var b = el("button", "linklike", e.statement);
+        b.type = "button";
+        b.addEventListener("click", function () { pinEdge(e.id); });
+        var item = el("li");
+        add(item, b, " ", el("span", "kind", "(" + (e.grade ? e.grade.label : "ungraded") + ")"));
+        add(claimsOf, item);
+      });
+      add(li, claimsOf);
       add(list, li);
     });
     if (mine.length > 40) { add(list, el("li", "kind", "and " + (mine.length - 40) + " more")); }
