@@ -278,13 +278,14 @@ class Synthesizer:
         participants, unknown = self.participant_count(counted_pubs)
 
         study_kinds = kinds - {self.m("ReferenceValues")}
+        components: list = []
         if direction == "DirectionContradicted" and contradicting:
             certainty = "GradeNotSupported"
         elif on_authority:
             certainty = "GradeReferenceValue"
         else:
             graded = attributable or counted or items
-            certainty, _components = self.grader.grade_items(graded, study_kinds or kinds)
+            certainty, components = self.grader.grade_items(graded, study_kinds or kinds)
         if certainty in LEVELS:
             level = LEVELS[certainty]
             cap, by = self.authors_cap({i.publication for i in supporting})
@@ -356,9 +357,16 @@ class Synthesizer:
                     f"which reaches the bar for {cls_label} ({bar_label})."
                 )
             else:
+                rated_down = [
+                    c.explanation.rstrip(".")
+                    for c in components
+                    if c.change < 0 and c.criterion != "CriterionStudyDesign"
+                ]
                 reason = (
                     f"Not a fact: the evidence supports it, but with {cert_label} certainty, below the bar for "
-                    f"{cls_label} ({bar_label})."
+                    f"{cls_label} ({bar_label})"
+                    + (" (rated down: " + "; ".join(rated_down) + ")" if rated_down else "")
+                    + "."
                 )
         else:
             basis = self.unassessed_basis(kinds, items)
