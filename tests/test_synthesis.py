@@ -154,6 +154,18 @@ def test_a_conflict_of_interest_is_rated_down(graph):
     assert name == "GradeModerate"
 
 
+def test_a_summary_below_the_bar_says_what_rated_it_down(graph):
+    for name in ("liu", "liu-2"):
+        pub = trial(graph, name, size=40)
+        graph.add((pub, MGKG.conflictOfInterest, Literal("authors work for the maker")))
+        finding(graph, f"f-{name}", pub)
+    summary = run(graph)[TRIPLE]
+    assert summary.certainty == "GradeLow" and not summary.asserts
+    assert "(rated down: liu-2: conflict of interest: authors work for the maker" in summary.reason
+    # imprecision judges the body of evidence: both trials' participants together
+    assert "80 participants across the counted studies, fewer than 100" in summary.reason
+
+
 def test_risk_of_bias_comes_from_the_including_review(graph):
     small = trial(graph, "abbasi", size=300)
     pooled = review(graph, "mah")
@@ -333,7 +345,7 @@ def test_guard_every_grade_forced_to_the_maximum_leaves_blocked_relations_withou
     from mgkg import build as build_module
     from mgkg.synthesis import BLOCKING_DIRECTIONS, Synthesizer
 
-    def high(self, items, kinds):
+    def high(self, items, kinds, pooled=None):
         return "GradeHigh", [Component("CriterionStudyDesign", 4, "Forced to high by the guard test.")]
 
     monkeypatch.setattr(Grader, "grade_items", high)

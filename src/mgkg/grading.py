@@ -150,8 +150,15 @@ class Grader:
         """The grade of one claim from the evidence linked to it."""
         return self.grade_items(self.items(claim), set(self.g.objects(claim, self.m("restsOn"))))
 
-    def grade_items(self, items: list[Item], kinds: set[URIRef]) -> tuple[str, list[Component]]:
-        """The rubric over a set of evidence items and source kinds (a claim's, or a whole relation's)."""
+    def grade_items(
+        self, items: list[Item], kinds: set[URIRef], pooled: int | None = None
+    ) -> tuple[str, list[Component]]:
+        """The rubric over a set of evidence items and source kinds (a claim's, or a whole relation's).
+
+        ``pooled`` is the number of participants across all the counted studies of a
+        relation; when given, imprecision judges the body of evidence by it, as GRADE
+        does, rather than the anchor study alone.
+        """
         if self.m("ReferenceValues") in kinds:
             pubs = tuple(sorted({i.publication for i in items}))
             also = f" Linked study evidence: {', '.join(self._label(p) for p in pubs)}." if pubs else ""
@@ -220,7 +227,7 @@ class Grader:
             )
         ]
         components.append(self._risk_of_bias(pub, name))
-        components.append(self._imprecision(pub, name))
+        components.append(self._imprecision(pub, name, pooled))
         components.append(self._inconsistency(pub, name, start, dissenting))
         components.append(self._indirectness(anchor, name))
         level = max(1, min(4, start + sum(c.change for c in components[1:])))
@@ -266,9 +273,20 @@ class Grader:
                 return f"rated at {rating} risk of bias by {self._label(review)}, the review that includes it"
         return None
 
-    def _imprecision(self, pub: URIRef, name: str) -> Component:
+    def _imprecision(self, pub: URIRef, name: str, pooled: int | None = None) -> Component:
         size = self.size(pub)
         studies = self._int(pub, "studiesIncluded")
+        if pooled is not None and pooled > (size or 0):
+            if pooled < self.threshold:
+                return Component(
+                    "CriterionImprecision",
+                    -1,
+                    f"{pooled} participants across the counted studies, fewer than {self.threshold}.",
+                    (pub,),
+                )
+            return Component(
+                "CriterionImprecision", 0, f"{pooled} participants across the counted studies.", (pub,)
+            )
         if size is not None:
             if size < self.threshold:
                 return Component(

@@ -285,7 +285,9 @@ class Synthesizer:
             certainty = "GradeReferenceValue"
         else:
             graded = attributable or counted or items
-            certainty, components = self.grader.grade_items(graded, study_kinds or kinds)
+            certainty, components = self.grader.grade_items(
+                graded, study_kinds or kinds, participants or None
+            )
         if certainty in LEVELS:
             level = LEVELS[certainty]
             cap, by = self.authors_cap({i.publication for i in supporting})
