@@ -78,6 +78,14 @@ def test_two_large_blinded_trials_that_agree_assert_the_edge(graph):
     assert "Asserted" in summary.reason and "moderate" in summary.reason
 
 
+def test_imprecision_of_a_summary_counts_every_study(graph):
+    finding(graph, "f1", trial(graph, "t1", size=60))
+    finding(graph, "f2", trial(graph, "t2", size=60))
+    summary = run(graph)[TRIPLE]
+    # each trial alone is under 100 participants; together they are not
+    assert (summary.participants, summary.certainty, summary.asserts) == (120, "GradeHigh", True)
+
+
 def test_a_review_that_includes_a_trial_supersedes_it(graph):
     small = trial(graph, "abbasi", size=46)
     pooled = review(graph, "mah", studies=3, size=151)
