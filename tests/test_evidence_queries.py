@@ -80,7 +80,8 @@ def test_strongest_evidence_per_condition(graph):
     for r in rows:
         best.setdefault(r["conditionLabel"], r["grade"])
     assert best["depressive disorder"] == "moderate"
-    assert best["insomnia"] == "moderate"
+    # Abbasi 2012 takes the moderate-to-high risk of bias Mah & Pitre report for it: low
+    assert best["insomnia"] == "low"
     assert best["psychological stress"] == "very low"
     depression = [r for r in rows if r["conditionLabel"] == "depressive disorder"]
     assert any(
@@ -104,10 +105,11 @@ def test_claims_without_independent_evidence(graph):
         for r in graph.run("claims-without-independent-evidence", grade="mgkg:GradePageAssertionOnly").rows
     }
     assert {
-        "mg-blocks-nmda-receptor",
         "oxide-laxative-effect",
         "mg-contraindicated-kidney-disease",
     } <= page_only
+    # the NMDA block now rests on the 1984 patch-clamp study (preclinical), not the page alone
+    assert "mg-blocks-nmda-receptor" not in page_only
     assert not vendor & page_only
 
 
@@ -151,6 +153,115 @@ def test_why_this_grade(graph):
     assert changes["study design"] == 4 and changes["inconsistency"] == -1
     assert "Arab" in rows[3]["explanation"]
     tarleton = graph.run("why-this-grade", claim="kg:finding-tarleton2017-phq9").rows
-    assert {r["grade"] for r in tarleton} == {"moderate"}
+    # an open-label trial without placebo starts at 3, not 4, then -1 for risk of bias
+    assert {r["grade"] for r in tarleton} == {"low"}
+    design = next(r for r in tarleton if r["criterion"] == "study design")
+    assert int(design["levelChange"]) == 3
     bias = next(r for r in tarleton if r["criterion"] == "risk of bias")
     assert int(bias["levelChange"]) == -1 and "no placebo" in bias["explanation"]
+
+
+# ---------------------------------------------------------------------------
+# Evidence summaries (one per relation) and the edges derived from them
+# ---------------------------------------------------------------------------
+
+
+def test_summary_of_findings_has_one_row_per_relation(graph):
+    rows = graph.run("summary-of-findings").rows
+    relations = graph.sparql(
+        "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> PREFIX mgkg: <https://w3id.org/mgkg/ontology#> "
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE "
+        "{ ?c a mgkg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o } }"
+    ).rows[0]["n"]
+    assert len(rows) == relations
+    by_summary = {local(r["summary"]): r for r in rows}
+    tst = by_summary["summary-magnesium-supplementation-may-improve-total-sleep-time"]
+    assert (tst["certainty"], tst["direction"], tst["edge"]) == ("not supported", "no effect", False)
+    assert "found no effect" in tst["plainSummary"]
+    depression = by_summary["summary-magnesium-supplementation-may-alleviate-depressive-disorder"]
+    assert (depression["certainty"], depression["direction"], depression["edge"]) == (
+        "moderate",
+        "benefit",
+        True,
+    )
+    assert (depression["studies"], depression["participants"]) == (
+        9,
+        451,
+    )  # Moabedi 7 RCTs (325) + Tarleton (126)
+    conduct = by_summary["summary-magnesium-supplementation-may-alleviate-conduct-problems"]
+    assert (conduct["direction"], conduct["edge"]) == ("not attributable", False)
+    assert "vitamin D" in conduct["plainSummary"]
+    memory = by_summary["summary-magnesium-l-threonate-may-improve-memory"]
+    assert memory["edge"] is False
+    # asserted relations come first
+    edges = [r["edge"] for r in rows]
+    assert edges == sorted(edges, reverse=True)
+
+
+def test_edges_and_why_lists_every_direct_edge_with_its_reason(graph):
+    rows = graph.run("edges-and-why").rows
+    asserted = graph.sparql(
+        "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> PREFIX mgkg: <https://w3id.org/mgkg/ontology#> "
+        "SELECT ?s ?p ?o WHERE { ?x a mgkg:EvidenceSummary ; mgkg:assertsEdge true ; "
+        "rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }"
+    ).rows
+    assert {(str(r["s"]), str(r["p"]), str(r["o"])) for r in rows} == {
+        (str(r["s"]), str(r["p"]), str(r["o"])) for r in asserted
+    }
+    efficacy = {r["relation"] for r in rows if r["evidenceClass"] == "efficacy"}
+    assert efficacy == {
+        "magnesium may alleviate depressive disorder",
+        "magnesium supplementation may alleviate depressive disorder",
+    }
+    assert all(r["why"].startswith("Asserted") for r in rows)
+    assert all(r["certainty"] in {"moderate", "high"} for r in rows if r["evidenceClass"] == "efficacy")
+    association = [r for r in rows if r["evidenceClass"] == "association"]
+    assert [r["relation"] for r in association] == [
+        "magnesium deficiency correlated with condition attention deficit hyperactivity disorder"
+    ]
+
+
+def test_safety_profile_asserts_kidney_and_interactions_on_authority(graph):
+    rows = {r["relation"]: r for r in graph.run("safety-profile").rows}
+    for drug in (
+        "tetracycline antibiotics",
+        "quinolone antibiotics",
+        "bisphosphonates",
+        "diuretics",
+        "proton-pump inhibitors",
+    ):
+        row = rows[f"magnesium supplementation interacts with {drug}"]
+        assert row["edge"] is True and row["direction"] == "harm"
+        assert "UK Summary of Product Characteristics" in row["authorities"]
+    for subject in ("magnesium", "magnesium supplementation"):
+        for condition in ("kidney disease", "impaired kidney function"):
+            assert rows[f"{subject} contraindicated in {condition}"]["edge"] is True
+    assert rows["impaired kidney function predisposes to hypermagnesemia"]["edge"] is True
+    assert "precaution" in rows["magnesium supplementation interacts with diuretics"]["plainSummary"]
+
+
+def test_contested_relations_are_where_page_and_evidence_disagree(graph):
+    rows = graph.run("contested-relations").rows
+    by_claim = {local(r["claim"]): r for r in rows}
+    tst = by_claim["supplementation-total-sleep-time-older-adults"]
+    assert tst["direction"] == "no effect"
+    assert "Abbasi et al. 2012, J Res Med Sci is set aside" in tst["why"]
+    assert by_claim["citrate-poorly-absorbed"]["direction"] == "contradicted"
+    assert "NIH Office of Dietary Supplements" in by_claim["citrate-poorly-absorbed"]["why"]
+    assert by_claim["mg-alleviates-anxiety"]["direction"] == "mixed"
+    assert "mg-relevant-depression-treatment" not in by_claim
+    assert {r["direction"] for r in rows} <= {"mixed", "no effect", "contradicted", "not attributable"}
+
+
+def test_summaries_for_entity_feed_an_entity_page(graph):
+    rows = graph.run("summaries-for-entity").rows
+    assert [local(r["summary"]) for r in rows] == [
+        "summary-magnesium-supplementation-may-improve-total-sleep-time"
+    ]
+    claims = {local(c) for c in rows[0]["claims"].split()}
+    assert {"finding-abbasi2012-sleep-time", "finding-mah2021-total-sleep-time"} <= claims
+    kidney = graph.run("summaries-for-entity", entity="kg:kidney-disease").rows
+    assert {r["relation"] for r in kidney if r["edge"]} >= {
+        "magnesium contraindicated in kidney disease",
+        "magnesium supplementation contraindicated in kidney disease",
+    }

@@ -123,6 +123,8 @@ def test_explain_magnesium_insomnia(capsys):
     assert out.startswith("Paths from magnesium (kg:magnesium) to insomnia")
     assert "1. magnesium" in out and "grade:" in out and "source:" in out
     assert "PMID" in out or "doi:" in out  # at least one hop rests on a study
+    # each claim first says whether the whole body of evidence makes its relation a fact
+    assert "the relation: not a fact in this graph — The evidence in the graph" in out
 
 
 def test_explain_json_is_ranked(capsys):

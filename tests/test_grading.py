@@ -94,7 +94,7 @@ def test_blinded_placebo_controlled_large_direct_trial_is_high(graph):
     assert all(change == 0 for key, (change, _) in components.items() if key != "CriterionStudyDesign")
 
 
-def test_open_label_no_treatment_trial_is_rated_down_for_risk_of_bias(graph):
+def test_open_label_no_treatment_trial_starts_lower_and_is_rated_down_for_risk_of_bias(graph):
     pub = publication(
         graph,
         "tarleton",
@@ -104,7 +104,9 @@ def test_open_label_no_treatment_trial_is_rated_down_for_risk_of_bias(graph):
         sampleSize=126,
     )
     name, components = grade(graph, claim(graph, "finding", [pub]))
-    assert name == "GradeModerate"
+    # open label limits the start (3, not the randomized trial's 4), then -1 for risk of bias
+    assert components["CriterionStudyDesign"][0] == 3
+    assert name == "GradeLow"
     change, why = components["CriterionRiskOfBias"]
     assert change == -1 and "no placebo" in why and "open label" in why
 
@@ -182,14 +184,16 @@ def test_human_evidence_that_finds_nothing_means_not_supported(graph):
 def test_grades_are_written_with_components_and_used_for_edges(graph):
     from mgkg.derive import derive_edges
     from mgkg.grading import grade_claims
+    from mgkg.synthesis import synthesize
 
     pub = publication(
         graph,
         "trial",
-        ["RandomizedControlledTrial"],
+        ["MetaAnalysis"],
         comparator="PlaceboComparator",
-        blinding="DoubleBlind",
-        sampleSize=240,
+        sampleSize=900,
+        studiesIncluded=8,
+        authorsRateEvidenceLow=False,
     )
     good = claim(graph, "good", [pub])
     weak = claim(graph, "weak", kinds=["PageAssertion"])
@@ -200,7 +204,7 @@ def test_grades_are_written_with_components_and_used_for_edges(graph):
     grade_claims(graph, Base())
     assert graph.value(good, MGKG.evidenceGrade) == MGKG.GradeHigh
     assert len(list(graph.objects(good, MGKG.gradeComponent))) == 5
-    derive_edges(graph, Base())
+    derive_edges(graph, Base(), synthesize(graph, Base()))
     assert (URIRef(KG + "magnesium"), MGKG.mayAlleviate, URIRef(KG + "good-condition")) in graph
     assert (URIRef(KG + "magnesium"), MGKG.mayAlleviate, URIRef(KG + "weak-condition")) not in graph
     assert graph.value(weak, MGKG.assertedAsEdge).toPython() is False

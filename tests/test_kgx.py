@@ -239,11 +239,13 @@ def test_claims_map_as_the_ontology_says(edges, nodes):
     # the edge decision and grade travel with every edge; asserted ones are the direct edges
     asserted = [e for e in edges if e["mgkg_asserted_as_edge"]]
     assert asserted and all(e["mgkg_evidence_grade"].startswith("mgkg:Grade") for e in edges)
-    assert {e["mgkg_evidence_grade"] for e in asserted} <= {
+    # an edge stands on its relation's body of evidence, whatever one claim's own grade
+    assert {e["mgkg_certainty"] for e in asserted} <= {
         "mgkg:GradeHigh",
         "mgkg:GradeModerate",
         "mgkg:GradeLow",
         "mgkg:GradeReferenceValue",
+        "mgkg:GradeReplicatedMechanism",
     }
     page_only = [e for e in edges if e["mgkg_rests_on"] == ["mgkg:PageAssertion"]]
     assert page_only and all(e["knowledge_level"] == "not_provided" for e in page_only)
@@ -273,6 +275,28 @@ def test_asserted_edges_are_the_direct_edges_of_the_release(release_graph, edges
         assert edge["mgkg_asserted_as_edge"] is asserted, edge["id"]
         if asserted:
             assert triple in release_graph, edge["id"]
+
+
+def test_edges_carry_their_relations_evidence_summary(release_graph, edges):
+    """Certainty and direction come from the summary of the claim's relation, not the claim."""
+    base = Base()
+    summarizes = URIRef(MGKG + "summarizes")
+    for edge in edges:
+        claim = URIRef(str(base.ids) + edge["id"].split(":", 1)[1])
+        triple = tuple(release_graph.value(claim, p) for p in (RDF.subject, RDF.predicate, RDF.object))
+        summary = next(
+            s
+            for s in release_graph.subjects(summarizes, claim)
+            if tuple(release_graph.value(s, p) for p in (RDF.subject, RDF.predicate, RDF.object)) == triple
+        )
+        assert edge["mgkg_summary"] == "kg:" + str(summary).rsplit("/", 1)[1]
+        certainty = release_graph.value(summary, URIRef(MGKG + "certainty"))
+        direction = release_graph.value(summary, URIRef(MGKG + "direction"))
+        assert edge["mgkg_certainty"] == "mgkg:" + str(certainty).split("#", 1)[1], edge["id"]
+        assert edge["mgkg_direction"] == "mgkg:" + str(direction).split("#", 1)[1], edge["id"]
+        # An edge decided for the relation is asserted for every claim that affirms it.
+        asserts = release_graph.value(summary, URIRef(MGKG + "assertsEdge")).toPython()
+        assert edge["mgkg_asserted_as_edge"] is (asserts and not edge["negated"]), edge["id"]
 
 
 def test_tsv_cells_stay_on_one_line():

@@ -113,6 +113,11 @@ def test_assertion_is_the_claim_triple_or_the_claim_with_its_polarity(release_gr
         quote = release_graph.value(claim, URIRef(MGKG + "quotation"))
         if quote is not None:
             assert (str(claim), MGKG + "quotation", str(quote)) in prov
+        summary = release_graph.value(predicate=URIRef(MGKG + "summarizes"), object=claim)
+        assert (str(summary), MGKG + "summarizes", str(claim)) in prov
+        for field in ("certainty", "direction", "plainSummary", "assertsEdge"):
+            value = release_graph.value(summary, URIRef(MGKG + field))
+            assert (str(summary), MGKG + field, str(value)) in prov, (np_uri, field)
     assert seen_negative > 0
 
 

@@ -21,6 +21,7 @@ from mgkg.graphmodel import (
     GRADE_ORDER,
     EvidenceMapping,
     build_claim_graph,
+    claim_record,
     claims,
     compact,
     focus_subgraph,
@@ -96,6 +97,21 @@ def test_claims_carry_what_a_card_shows(graph):
     assert any(c.contraindication for c in claims(graph))
     magnesium = graph.nodes[resolve(graph, "magnesium")]["entity"]
     assert magnesium.definition and any("CHEBI_18420" in x for x in magnesium.exact)
+
+
+def test_claims_carry_their_relations_summary_and_the_upper_limit_flag(graph):
+    by_iri = {c.iri.rsplit("/", 1)[-1]: c for c in claims(graph)}
+    page = by_iri["supplementation-total-sleep-time-older-adults"]
+    assert page.summary and page.summary.asserts is False
+    assert page.summary.direction == "no effect" and "is set aside" in page.summary.reason
+    abbasi = by_iri["finding-abbasi2012-sleep-time"]
+    assert abbasi.exceeds_upper_limit and abbasi.summary.iri == page.summary.iri
+    assert not by_iri["finding-tarleton2017-phq9"].exceeds_upper_limit
+    record = claim_record(graph, by_iri["mg-relevant-depression-treatment"])
+    assert record["summary"]["asserts_edge"] is True and record["summary"]["certainty"] == "moderate"
+    assert record["summary"]["reason"].startswith("Asserted")
+    linked = claim_record(graph, page)["evidence"]
+    assert any(e["exceeds_upper_limit"] for e in linked)  # Abbasi's 500 mg/day, wherever the finding is shown
 
 
 def test_every_grade_and_verdict_of_the_ontology_has_a_tier(store):

@@ -18,9 +18,10 @@ from .curation import PageText, load_curation, load_verified_ids
 from .derive import annotate_source_kinds, derive_edges
 from .errors import ReportedError
 from .export import RELEASE_FILES, serialize_release, write_atomically
-from .grading import grade_claims
+from .grading import Grader
 from .interop import interop_files
 from .ontology import load_ontology
+from .synthesis import flag_upper_limit, synthesize
 from .vocab import Base
 
 
@@ -122,10 +123,13 @@ def load_sources(paths: Paths, base: Base) -> Graph:
 
 
 def grade_and_derive(graph: Graph, base: Base) -> int:
-    """Stage 2: source kinds, computed grades, then the direct edges; returns edges added."""
+    """Stage 2: source kinds, upper-limit flags, grades, one summary per relation, then the
+    direct edges (from summaries only); returns edges added."""
     annotate_source_kinds(graph, base)
-    grade_claims(graph, base)
-    return derive_edges(graph, base)
+    flag_upper_limit(graph, base)
+    grader = Grader(graph, base)
+    grader.grade_all()
+    return derive_edges(graph, base, synthesize(graph, base, grader))
 
 
 def assemble(paths: Paths, base: Base) -> tuple[Graph, int]:

@@ -98,6 +98,8 @@ QUALIFIER_FIELDS = {
     "duration_weeks_max": "qualifierDurationWeeksMax",
     "co_supplements": "qualifierCoSupplement",
     "note": "qualifierNote",
+    "secondary_outcome": "secondaryOutcome",
+    "indirect_population": "indirectPopulation",
 }
 #: Classes whose instances may be named in a claim's ``sources``.
 SOURCE_CLASS = MGKG.Source

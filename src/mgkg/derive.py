@@ -2,9 +2,10 @@
 
 Why a separate step: claims are the primary data. A consumer who reads only direct
 triples (``kg:magnesium mgkg:mayAlleviate kg:depressive-disorder``) must not be misled,
-so only claims whose computed evidence grade clears the documented bar
-(``mgkg:clearsEdgeBar`` on the grade) become direct triples. Every claim records whether
-it did (``mgkg:assertedAsEdge``) and what kinds of source it rests on (``mgkg:restsOn``).
+so a triple is asserted only when the summary of all the evidence on it says so
+(:mod:`mgkg.synthesis`), never because one claim cleared a bar. Every claim records
+whether its triple was asserted (``mgkg:assertedAsEdge``) and what kinds of source it
+rests on (``mgkg:restsOn``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 
+from .synthesis import Summary
 from .vocab import MGKG, Base
 
 
@@ -26,23 +28,23 @@ def annotate_source_kinds(graph: Graph, base: Base) -> None:
                     graph.add((claim, rests_on, k))
 
 
-def derive_edges(graph: Graph, base: Base) -> int:
-    """Assert (S P O) for each graded claim whose grade clears the bar; return edges added."""
-    grade_of = base.rebase(MGKG.evidenceGrade)
-    clears = base.rebase(MGKG.clearsEdgeBar)
+def derive_edges(graph: Graph, base: Base, summaries: list[Summary]) -> int:
+    """Assert (S P O) for each summary that asserts its edge; mark every claim; return edges added.
+
+    A claim is marked ``mgkg:assertedAsEdge true`` when its relation's summary asserted
+    the triple and the claim itself affirms it (a no-effect finding on an asserted
+    relation stays false: it did not produce the edge).
+    """
     asserted = base.rebase(MGKG.assertedAsEdge)
+    polarity = base.rebase(MGKG.polarity)
+    affirmed = base.rebase(MGKG.PolarityAffirmed)
     added = 0
-    for claim in sorted(graph.subjects(RDF.type, base.rebase(MGKG.Claim))):
-        grade = graph.value(claim, grade_of)
-        bar = graph.value(grade, clears) if grade is not None else None
-        triple = (
-            graph.value(claim, RDF.subject),
-            graph.value(claim, RDF.predicate),
-            graph.value(claim, RDF.object),
-        )
-        ok = bar is not None and bool(bar.toPython()) and None not in triple
-        graph.add((claim, asserted, Literal(ok, datatype=XSD.boolean)))
-        if ok and triple not in graph:
-            graph.add(triple)
+    for summary in summaries:
+        for claim in summary.claims:
+            value = graph.value(claim, polarity)
+            ok = summary.asserts and value in (None, affirmed)
+            graph.add((claim, asserted, Literal(ok, datatype=XSD.boolean)))
+        if summary.asserts and summary.triple not in graph:
+            graph.add(summary.triple)
             added += 1
     return added

@@ -181,6 +181,9 @@ def format_text(graph: nx.MultiDiGraph, result: Explanation) -> str:
             for claim, forward in hop.claims:
                 direction = "" if forward else " (claim points the other way)"
                 lines.append(f"     • {claim.statement}{direction}")
+                if claim.summary and claim.summary.plain:
+                    fact = "a fact in this graph" if claim.summary.asserts else "not a fact in this graph"
+                    lines.append(f"       the relation: {fact} — {claim.summary.plain}")
                 lines.append(
                     f"       grade: {_grade_text(claim)}"
                     + (f" — {claim.grade.definition}" if claim.grade and claim.grade.definition else "")

@@ -26,11 +26,18 @@ UNBLINDED = ("OpenLabel", "SingleBlind")
 
 @dataclass(frozen=True)
 class Item:
-    """One piece of evidence for a claim: a publication, with the link's stance and directness."""
+    """One piece of evidence for a claim: a publication, with the link's stance and directness.
+
+    ``finding`` is the claim the publication's result is recorded as (the claim itself
+    for a finding, the linked finding otherwise); ``indirect`` says why the finding
+    answers a narrower question (a secondary outcome, another population), if it does.
+    """
 
     publication: URIRef
     stance: URIRef
     directness: URIRef
+    finding: URIRef | None = None
+    indirect: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,12 +104,29 @@ class Grader:
         size = self._int(publication, "sampleSize")
         return size if size is not None else self._int(publication, "analyzedSize")
 
+    def finding_indirectness(self, finding: URIRef) -> tuple[str, ...]:
+        """Why a finding answers a narrower question than a general relation (secondary outcome, population)."""
+        reasons = []
+        if self._true(finding, "secondaryOutcome"):
+            reasons.append("a secondary outcome of its study")
+        population = self.g.value(finding, self.m("indirectPopulation"))
+        if population is not None:
+            reasons.append(f"studied in another population ({population})")
+        return tuple(reasons)
+
     def items(self, claim: URIRef) -> list[Item]:
         """Publications a claim rests on directly, plus those of findings linked to it."""
         polarity = self.g.value(claim, self.m("polarity"))
         own = "StanceSupports" if polarity in (None, self.m("PolarityAffirmed")) else "StanceNoEffect"
+        indirect = self.finding_indirectness(claim)
         items = [
-            Item(source, self.m(own), self.m("Direct"))
+            Item(
+                source,
+                self.m(own),
+                self.m("Indirect") if indirect else self.m("Direct"),
+                claim,
+                indirect,
+            )
             for source in sorted(self.g.objects(claim, PROV.wasDerivedFrom))
             if self.is_publication(source)
         ]
@@ -112,16 +136,29 @@ class Grader:
             finding = self.g.value(link, self.m("finding"))
             stance = self.g.value(link, self.m("stance"))
             directness = self.g.value(link, self.m("directness"))
+            indirect = self.finding_indirectness(finding)
+            if indirect:
+                directness = self.m("Indirect")
             for source in sorted(self.g.objects(finding, PROV.wasDerivedFrom)):
                 if self.is_publication(source):
-                    items.append(Item(source, stance, directness))
+                    items.append(Item(source, stance, directness, finding, indirect))
         return items
 
     # -- the rubric ------------------------------------------------------------------
 
     def grade(self, claim: URIRef) -> tuple[str, list[Component]]:
-        items = self.items(claim)
-        kinds = set(self.g.objects(claim, self.m("restsOn")))
+        """The grade of one claim from the evidence linked to it."""
+        return self.grade_items(self.items(claim), set(self.g.objects(claim, self.m("restsOn"))))
+
+    def grade_items(
+        self, items: list[Item], kinds: set[URIRef], pooled: int | None = None
+    ) -> tuple[str, list[Component]]:
+        """The rubric over a set of evidence items and source kinds (a claim's, or a whole relation's).
+
+        ``pooled`` is the number of participants across all the counted studies of a
+        relation; when given, imprecision judges the body of evidence by it, as GRADE
+        does, rather than the anchor study alone.
+        """
         if self.m("ReferenceValues") in kinds:
             pubs = tuple(sorted({i.publication for i in items}))
             also = f" Linked study evidence: {', '.join(self._label(p) for p in pubs)}." if pubs else ""
@@ -190,7 +227,7 @@ class Grader:
             )
         ]
         components.append(self._risk_of_bias(pub, name))
-        components.append(self._imprecision(pub, name))
+        components.append(self._imprecision(pub, name, pooled))
         components.append(self._inconsistency(pub, name, start, dissenting))
         components.append(self._indirectness(anchor, name))
         level = max(1, min(4, start + sum(c.change for c in components[1:])))
@@ -218,13 +255,38 @@ class Grader:
             reasons.append("the record does not state the certainty of the reviewed evidence")
         if self._true(pub, "industryFunded"):
             reasons.append("industry-funded")
+        conflict = self.g.value(pub, self.m("conflictOfInterest"))
+        if conflict is not None:
+            reasons.append(f"conflict of interest: {conflict}")
+        reviewed = self.risk_of_bias_from_reviews(pub)
+        if reviewed:
+            reasons.append(reviewed)
         if reasons:
             return Component("CriterionRiskOfBias", -1, f"{name}: " + "; ".join(reasons) + ".", (pub,))
         return Component("CriterionRiskOfBias", 0, f"{name}: no risk-of-bias concern recorded.", (pub,))
 
-    def _imprecision(self, pub: URIRef, name: str) -> Component:
+    def risk_of_bias_from_reviews(self, pub: URIRef) -> str | None:
+        """The risk of bias a review that includes ``pub`` reports for its trials, in words, if any."""
+        for review in sorted(self.g.subjects(self.m("includesStudy"), pub)):
+            rating = self.g.value(review, self.m("includedStudiesRiskOfBias"))
+            if rating is not None:
+                return f"rated at {rating} risk of bias by {self._label(review)}, the review that includes it"
+        return None
+
+    def _imprecision(self, pub: URIRef, name: str, pooled: int | None = None) -> Component:
         size = self.size(pub)
         studies = self._int(pub, "studiesIncluded")
+        if pooled is not None and pooled > (size or 0):
+            if pooled < self.threshold:
+                return Component(
+                    "CriterionImprecision",
+                    -1,
+                    f"{pooled} participants across the counted studies, fewer than {self.threshold}.",
+                    (pub,),
+                )
+            return Component(
+                "CriterionImprecision", 0, f"{pooled} participants across the counted studies.", (pub,)
+            )
         if size is not None:
             if size < self.threshold:
                 return Component(
@@ -271,7 +333,9 @@ class Grader:
     def _indirectness(self, anchor: Item, name: str) -> Component:
         pub = anchor.publication
         reasons = []
-        if anchor.directness == self.m("Indirect"):
+        if anchor.indirect:
+            reasons.append("; ".join(anchor.indirect))
+        elif anchor.directness == self.m("Indirect"):
             reasons.append("answers a different question (population, form, comparator or outcome)")
         if anchor.stance == self.m("StancePartial"):
             reasons.append("supports only part of the claim")

@@ -460,6 +460,27 @@ class Evidence:
     directness: str | None = None
     grade: str | None = None
     sources: list[Source] = field(default_factory=list)
+    exceeds_upper_limit: bool = False
+
+
+@dataclass
+class Summary:
+    """What the whole body of evidence says about a claim's relation (an ``mgkg:EvidenceSummary``).
+
+    Shown before the claim itself, because it, not the claim, decides whether the
+    relation is a fact: ``asserts`` and ``reason`` say so in plain words.
+    """
+
+    iri: str
+    certainty: str | None = None
+    direction: str | None = None
+    evidence_class: str | None = None
+    studies: int | None = None
+    participants: int | None = None
+    plain: str | None = None
+    reason: str | None = None
+    asserts: bool | None = None
+    claims: int = 0
 
 
 @dataclass
@@ -482,6 +503,8 @@ class Claim:
     sources: list[Source] = field(default_factory=list)
     printed: list[str] = field(default_factory=list)
     contraindication: bool = False
+    summary: Summary | None = None
+    exceeds_upper_limit: bool = False
 
     @property
     def grade_tier(self) -> str:
@@ -546,6 +569,7 @@ class Model:
         self.evidence = evidence
         self._sources: dict[str, Source] = {}
         self._assessed = sorted(p for p in index.pos if local_name(p) in evidence.assessed_names)
+        self._summarizes = sorted(p for p in index.pos if mgkg_name(p) == "summarizes")
 
     # -- names and classes --------------------------------------------------
     def label(self, iri: Term) -> str:
@@ -777,9 +801,52 @@ class Model:
                             directness=direct,
                             grade=grade.label if grade else None,
                             sources=[self.source(s) for s in ix.iris(finding, DERIVED_FROM)],
+                            exceeds_upper_limit=self._flag(finding, "exceedsUpperLimit"),
                         )
                     )
         return sorted(out, key=lambda e: e.statement)
+
+    def _flag(self, iri: str, name: str) -> bool:
+        value = next((self.index.value(iri, p) for p in self._named(iri, [name])), None)
+        return isinstance(value, Lit) and value.value.strip().lower() in ("true", "1")
+
+    def summary(self, claim: str) -> Summary | None:
+        """The evidence summary of the claim's own relation (the one with its subject, predicate, object)."""
+        ix = self.index
+        triple = tuple(ix.value(claim, RDF_NS + x) for x in ("subject", "predicate", "object"))
+        for p in self._summarizes:
+            for node in ix.subjects(p, claim):
+                if tuple(ix.value(node, RDF_NS + x) for x in ("subject", "predicate", "object")) == triple:
+                    return self._summary_node(node, p)
+        return None
+
+    def _summary_node(self, node: str, summarizes: str) -> Summary:
+        ix = self.index
+
+        def value(name: str) -> Term | None:
+            return next((ix.value(node, q) for q in self._named(node, [name])), None)
+
+        def label(name: str) -> str | None:
+            term = value(name)
+            return self.label(term) if term is not None else None
+
+        def number(name: str) -> int | None:
+            term = value(name)
+            return int(term.value) if isinstance(term, Lit) and term.value.isdigit() else None
+
+        plain, reason = value("plainSummary"), value("edgeReason")
+        return Summary(
+            iri=node,
+            certainty=label("certainty"),
+            direction=label("direction"),
+            evidence_class=label("evidenceClass"),
+            studies=number("studyCount"),
+            participants=number("participantCount"),
+            plain=plain.value if isinstance(plain, Lit) else None,
+            reason=reason.value if isinstance(reason, Lit) else None,
+            asserts=self._flag(node, "assertsEdge"),
+            claims=len(ix.iris(node, summarizes)),
+        )
 
     def claim(self, iri: str) -> Claim:
         ix = self.index
@@ -797,6 +864,8 @@ class Model:
             grade=self.grade(iri),
             verdicts=self.verdicts(iri),
             evidence=self.evidence_links(iri),
+            summary=self.summary(iri),
+            exceeds_upper_limit=self._flag(iri, "exceedsUpperLimit"),
         )
         kinds: set[str] = set()
         for p in sorted(ix.properties(iri)):
@@ -864,6 +933,7 @@ DOMAIN_CLASS_NAMES = frozenset(
         "AdverseEffect",
         "Contraindication",
         "Intervention",
+        "DrugClass",
     }
 )
 
@@ -1006,6 +1076,24 @@ def source_record(source: Source) -> dict[str, Any]:
     }
 
 
+def summary_record(summary: Summary | None) -> dict[str, Any] | None:
+    """The evidence summary of a claim's relation, JSON-ready (``None`` when the graph has none)."""
+    if summary is None:
+        return None
+    return {
+        "iri": summary.iri,
+        "certainty": summary.certainty,
+        "direction": summary.direction,
+        "evidence_class": summary.evidence_class,
+        "studies": summary.studies,
+        "participants": summary.participants,
+        "plain": summary.plain,
+        "reason": summary.reason,
+        "asserts_edge": summary.asserts,
+        "claims": summary.claims,
+    }
+
+
 def claim_record(graph: nx.MultiDiGraph, claim: Claim) -> dict[str, Any]:
     def end(term: Term) -> dict[str, Any]:
         if isinstance(term, str) and term in graph:
@@ -1046,6 +1134,8 @@ def claim_record(graph: nx.MultiDiGraph, claim: Claim) -> dict[str, Any]:
         "basis": claim.basis,
         "rests_on": claim.kinds,
         "asserted_as_edge": claim.asserted,
+        "summary": summary_record(claim.summary),
+        "exceeds_upper_limit": claim.exceeds_upper_limit,
         "contraindication": claim.contraindication,
         "passage": {"section": claim.section, "quotation": claim.quotation}
         if claim.section or claim.quotation
@@ -1059,6 +1149,7 @@ def claim_record(graph: nx.MultiDiGraph, claim: Claim) -> dict[str, Any]:
                 "stance": e.stance,
                 "directness": e.directness,
                 "grade": e.grade,
+                "exceeds_upper_limit": e.exceeds_upper_limit,
                 "sources": [source_record(s) for s in e.sources],
             }
             for e in claim.evidence

@@ -106,6 +106,9 @@ EDGE_COLUMNS = (
     "mgkg_evidence_grade",
     "mgkg_asserted_as_edge",
     "mgkg_rests_on",
+    "mgkg_summary",
+    "mgkg_certainty",
+    "mgkg_direction",
 )
 #: Columns whose values are lists (``|``-joined in TSV, arrays in JSON Lines).
 MULTIVALUED = frozenset(
@@ -265,6 +268,10 @@ def build_kgx(graph: Graph, base: Base) -> KgxGraph:
         level = next((lv for lv in KNOWLEDGE_LEVELS if lv in given), "not_provided")
         grade = graph.value(claim, m(MGKG.evidenceGrade))
         asserted = graph.value(claim, m(MGKG.assertedAsEdge))
+        # The certainty a consumer should read: the body of evidence on the relation.
+        summary = _own_summary(graph, claim, m)
+        certainty = graph.value(summary, m(MGKG.certainty)) if summary is not None else None
+        direction_of_evidence = graph.value(summary, m(MGKG.direction)) if summary is not None else None
         direction = graph.value(mapped, direction_note)
         raw_edges.append(
             {
@@ -280,10 +287,16 @@ def build_kgx(graph: Graph, base: Base) -> KgxGraph:
                 "primary_knowledge_source": KNOWLEDGE_SOURCE,
                 "supporting_data_source": [PUBMED_SOURCE] if from_pubmed else [],
                 "publications": publications,
-                # Where a claim's certainty is read: its computed grade (an EvidenceGrade).
+                # The claim's own grade, and its relation's summary: certainty and direction
+                # of the whole body of evidence, which decide the edge.
                 "mgkg_evidence_grade": curie(str(grade)) if grade is not None else None,
                 "mgkg_asserted_as_edge": bool(asserted.toPython()) if asserted is not None else False,
                 "mgkg_rests_on": [curie(str(k)) for k in kinds],
+                "mgkg_summary": curie(str(summary)) if summary is not None else None,
+                "mgkg_certainty": curie(str(certainty)) if certainty is not None else None,
+                "mgkg_direction": curie(str(direction_of_evidence))
+                if direction_of_evidence is not None
+                else None,
             }
         )
     # Nodes: entities that some exported edge touches.
@@ -295,6 +308,16 @@ def build_kgx(graph: Graph, base: Base) -> KgxGraph:
         edge["subject"], edge["object"] = ids[edge["subject"]], ids[edge["object"]]
     edges = sorted(raw_edges, key=lambda e: e["id"])
     return KgxGraph(nodes=nodes, edges=edges)
+
+
+def _own_summary(graph: Graph, claim: URIRef, m) -> URIRef | None:
+    """The summary of the claim's own relation (a claim may also count as evidence in the
+    summary of a related one, e.g. a finding on symptoms in that of the disorder)."""
+    triple = tuple(graph.value(claim, p) for p in (RDF.subject, RDF.predicate, RDF.object))
+    for summary in sorted(graph.subjects(m(MGKG.summarizes), claim)):
+        if tuple(graph.value(summary, p) for p in (RDF.subject, RDF.predicate, RDF.object)) == triple:
+            return summary
+    return None
 
 
 def _cell(value: object) -> str:

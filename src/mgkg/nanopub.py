@@ -95,6 +95,18 @@ def trusty_code(quads: Iterable[Quad], uri: str, namespace: str) -> str:
     return "RA" + base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
+#: What a nanopublication's provenance says of the evidence summary of its claim's relation.
+_SUMMARY_FIELDS = (
+    "certainty",
+    "direction",
+    "studyCount",
+    "participantCount",
+    "plainSummary",
+    "edgeReason",
+    "assertsEdge",
+)
+
+
 def _copy(graph: Graph, subject: URIRef, skip: set[URIRef] | None = None) -> list[tuple]:
     """The triples about ``subject`` (no blank nodes), minus ``skip`` predicates."""
     return sorted(
@@ -137,8 +149,14 @@ def claim_nanopub(graph: Graph, claim: URIRef, base: Base, version: str, created
     for source in sorted(o for o in graph.objects(claim, PROV.wasDerivedFrom) if isinstance(o, URIRef)):
         quads.append((assertion, PROV.wasDerivedFrom, source, provenance))
         quads += [(*t, provenance) for t in _copy(graph, source) if t[1] in fields]
+    # The bodies of evidence the claim counts in: the summary of its own relation and of
+    # any related one it is weighed in (certainty, direction, studies, participants, the
+    # plain sentence, whether it is a direct edge and why).
+    summary_fields = {m(MGKG[f]) for f in _SUMMARY_FIELDS} | {RDF.type, RDFS.label}
+    for summary in sorted(s for s in graph.subjects(m(MGKG.summarizes), claim) if isinstance(s, URIRef)):
+        quads.append((summary, m(MGKG.summarizes), claim, provenance))
+        quads += [(*t, provenance) for t in _copy(graph, summary) if t[1] in summary_fields]
     # The grade and why: the grade's label and definition, each component in full.
-    # (Where an evidence summary of the claim is added, describe it here as well.)
     grade = graph.value(claim, m(MGKG.evidenceGrade))
     if isinstance(grade, URIRef):
         quads += [(*t, provenance) for t in _copy(graph, grade) if t[1] in (RDFS.label, SKOS.definition)]

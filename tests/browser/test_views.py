@@ -96,6 +96,12 @@ def test_hovering_a_node_shows_its_card(open_view, tmp_path, graph):
     chebi = card.locator("a", has_text="CHEBI:18420")
     assert chebi.get_attribute("href") == "http://purl.obolibrary.org/obo/CHEBI_18420"
     assert chebi.get_attribute("rel") == "noopener noreferrer"
+    # the entity's relations come first, each with what the evidence says, and the claims under it
+    relations = card.locator("li.relation")
+    assert relations.count() >= 2
+    first = relations.first.locator(".relation-summary")
+    assert first.locator(".badge").inner_text() == "fact"  # asserted relations are listed first
+    assert relations.first.locator("button.linklike").count() >= 1
     opened.screenshot("card-node")
     opened.assert_clean()
 
@@ -127,8 +133,17 @@ def test_hovering_a_claim_shows_its_card(open_view, tmp_path, graph):
     text = card.inner_text()
     assert data["statement"] in text
     assert (data["grade"]["label"] if data["grade"] else "ungraded") in card.locator(
-        ".badge"
+        ".grade .badge"
     ).first.inner_text()
+    # the relation's evidence summary comes first, saying in plain words whether it is a fact and why
+    summary = data["summary"]
+    assert summary, "every claim's relation has an evidence summary"
+    first = card.locator(".summary")
+    assert first.locator(".badge").inner_text() == (
+        "a fact in this graph" if summary["asserts_edge"] else "not a fact in this graph"
+    )
+    assert summary["reason"] in first.inner_text() and summary["plain"] in first.inner_text()
+    assert text.index(summary["plain"]) < text.index(data["statement"])
     links = card.locator(".sources a")
     assert links.count() >= 1
     assert all(links.nth(i).get_attribute("href").startswith("http") for i in range(links.count()))

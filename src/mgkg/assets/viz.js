@@ -202,18 +202,62 @@
     var mine = edgesOf[id] || [];
     add(card, section(mine.length + " claim" + (mine.length === 1 ? "" : "s") + " · evidence from " +
                       n.evidence_count + " source" + (n.evidence_count === 1 ? "" : "s")));
-    var list = el("ul", "claims");
+    // Relations first (what the whole body of evidence says), the claims under each.
+    var groups = [], byRelation = {};
     mine.slice(0, 40).forEach(function (eid) {
       var e = edgeById[eid];
-      var b = el("button", "linklike", e.statement);
-      b.type = "button";
-      b.addEventListener("click", function () { pinEdge(eid); });
-      var li = el("li");
-      add(li, b, " ", el("span", "kind", "(" + (e.grade ? e.grade.label : "ungraded") + ")"));
+      var key = e.summary ? e.summary.iri : "claim:" + eid;
+      if (!byRelation[key]) { byRelation[key] = { summary: e.summary, edges: [] }; groups.push(byRelation[key]); }
+      byRelation[key].edges.push(e);
+    });
+    groups.sort(function (a, b) {
+      return (b.summary && b.summary.asserts_edge ? 1 : 0) - (a.summary && a.summary.asserts_edge ? 1 : 0);
+    });
+    var list = el("ul", "claims");
+    groups.forEach(function (g) {
+      var li = el("li", "relation");
+      if (g.summary) {
+        var head = el("p", "relation-summary");
+        add(head, badge(g.summary.asserts_edge ? "fact" : "not a fact", g.summary.asserts_edge ? "#15803d" : "#6b7280"),
+            " ", g.summary.plain || "");
+        add(li, head);
+      }
+      var claimsOf = el("ul");
+      g.edges.forEach(function (e) {
+        var b = el("button", "linklike", e.statement);
+        b.type = "button";
+        b.addEventListener("click", function () { pinEdge(e.id); });
+        var item = el("li");
+        add(item, b, " ", el("span", "kind", "(" + (e.grade ? e.grade.label : "ungraded") + ")"));
+        add(claimsOf, item);
+      });
+      add(li, claimsOf);
       add(list, li);
     });
     if (mine.length > 40) { add(list, el("li", "kind", "and " + (mine.length - 40) + " more")); }
     add(card, list);
+  }
+
+  // What the whole body of evidence on the relation says: shown before the claim, in plain words.
+  function summaryBlock(s) {
+    var box = el("div", "summary");
+    add(box, section("What the evidence says about this relation"));
+    var verdict = el("p", "fact");
+    add(verdict, badge(s.asserts_edge ? "a fact in this graph" : "not a fact in this graph",
+                       s.asserts_edge ? "#15803d" : "#6b7280"));
+    add(box, verdict);
+    if (s.plain) { add(box, el("p", "plain", s.plain)); }
+    if (s.reason) { add(box, el("p", "why", s.reason)); }
+    var facts = [
+      s.evidence_class ? "question: " + s.evidence_class : null,
+      s.certainty ? "certainty: " + s.certainty : null,
+      s.direction ? "direction: " + s.direction : null,
+      s.studies !== null && s.studies !== undefined ? s.studies + " stud" + (s.studies === 1 ? "y" : "ies") : null,
+      s.participants ? s.participants + " participants" : null,
+      s.claims ? "weighs " + s.claims + " claim" + (s.claims === 1 ? "" : "s") + " and findings" : null
+    ].filter(Boolean).join(" · ");
+    if (facts) { add(box, el("p", "kind", facts)); }
+    return box;
   }
 
   function showEdgeCard(id, isPinned) {
@@ -223,13 +267,17 @@
     card.setAttribute("data-kind", "edge");
     card.setAttribute("data-id", id);
     add(card, pinnedNote(isPinned), el("p", "kind", "claim · " + e.curie));
+    if (e.summary) { add(card, summaryBlock(e.summary), section("This claim")); }
     add(card, el("p", "statement", e.statement));
     add(card, el("p", "triple", e.subject.label + " — " + e.predicate.label + " → " + e.object.label));
     if (e.hedge) { add(card, el("p", "hedge", "The source hedges: “" + e.hedge + "”")); }
     if (e.contraindication) {
       add(card, el("p", "contra", S.contraindication.mark + " Contraindication or risk: talk to a clinician."));
     }
-    add(card, section("Evidence grade"));
+    if (e.exceeds_upper_limit) {
+      add(card, el("p", "contra", "Dose above the upper limit for supplemental magnesium (350 mg/day for adults)."));
+    }
+    add(card, section("This claim's own evidence grade"));
     var gradeColor = S.grades[e.grade_tier] || S.grades.ungraded;
     var gp = el("p", "grade");
     add(gp, badge(e.grade ? e.grade.label : "ungraded", gradeColor));
@@ -258,8 +306,8 @@
     add(card, section("Rests on"));
     var kinds = e.rests_on.length ? e.rests_on.map(function (k) { return S.kinds[k] || k; }).join(", ")
       : "no recorded kind of source";
-    var asserted = e.asserted_as_edge === true ? "asserted as a direct edge" :
-      e.asserted_as_edge === false ? "not asserted as a direct edge (below the evidence bar)" : "";
+    var asserted = e.asserted_as_edge === true ? "its relation is asserted as a direct edge" :
+      e.asserted_as_edge === false ? "its relation is not asserted as a direct edge (see what the evidence says, above)" : "";
     add(card, el("p", "basis", kinds + (asserted ? "; " + asserted : "")));
     if (e.passage) {
       add(card, section("On the page"));
@@ -280,7 +328,8 @@
       var ev = el("ul", "evidence");
       e.evidence.forEach(function (x) {
         var li = el("li", null, x.statement);
-        var meta = [x.stance, x.directness, x.grade ? "grade " + x.grade : null].filter(Boolean).join(" · ");
+        var meta = [x.stance, x.directness, x.grade ? "grade " + x.grade : null,
+                    x.exceeds_upper_limit ? "dose above the upper limit (350 mg/day)" : null].filter(Boolean).join(" · ");
         if (meta) { add(li, el("div", "kind", meta)); }
         var ul = el("ul");
         x.sources.forEach(function (s) { add(ul, sourceItem(DATA.sources[s])); });
