@@ -154,6 +154,14 @@ def test_query_url_reruns(site, visit, engine):
     v = visit(site.url, "/query?" + urlencode({"query": text}))
     assert wait_done(v) == expected > 0
     assert editor_text(v) == text
+    # YASGUI's share button: a link that opens the same query here and runs it.
+    v.page.click(".yasqe_share")
+    link = v.page.input_value(".yasqe_sharePopup input")
+    assert link.startswith(site.url + "/query?") and "#query=" in link
+    shared = visit(site.url, link[len(site.url) :])
+    assert wait_done(shared) == expected
+    assert editor_text(shared) == text
+    shared.assert_clean()
     again = visit(site.url, "/query?example=publications")
     assert wait_done(again) > 5
     assert "# The publications in the graph" in editor_text(again)

@@ -120,7 +120,15 @@
     show(example.text, example.title, true);
   });
 
-  var initial = data.example && data.examples[data.example];
-  show(data.text, initial ? initial.title : null, data.autorun);
-  setState(data.autorun ? "running" : "ready", 0);
+  // YASGUI's share button makes links that carry the query after "#" (query=...&tabTitle=...);
+  // only the query and the tab's name are taken from them, never an endpoint or headers.
+  var shared = new URLSearchParams(window.location.hash.slice(1));
+  if (shared.get("query")) {
+    show(shared.get("query"), shared.get("tabTitle"), true);
+    setState("running", 0);
+  } else {
+    var initial = data.example && data.examples[data.example];
+    show(data.text, initial ? initial.title : null, data.autorun);
+    setState(data.autorun ? "running" : "ready", 0);
+  }
 })();
