@@ -10,8 +10,9 @@ The pages are Jinja2 templates (``mgkg/templates/``) that share one base with th
 menu. Safety: autoescaping is on for every template, so text from the data is always
 escaped (quotes included) and no page code escapes by hand; links are made only from
 local paths or http(s) URLs (:meth:`Site.href`, :func:`mgkg.graphmodel.safe_url`); the
-pages carry no inline script or style, and :data:`CSP` (sent with every page) allows
-scripts, styles and requests from the server's own origin only.
+pages carry no inline script or style element, and :data:`CSP` (sent with every page)
+allows scripts, styles and requests from the server's own origin only (plus the little
+the query page's YASGUI needs, said there).
 """
 
 from __future__ import annotations
