@@ -296,7 +296,6 @@ CSP = "; ".join(
         "style-src 'self' " + " ".join(f"'{h}'" for h in YASGUI_STYLE_HASHES),
         "style-src-attr 'unsafe-inline'",
         "img-src 'self' data:",
-        "font-src 'self'",
         "connect-src 'self'",
         "form-action 'self'",
         "base-uri 'none'",
