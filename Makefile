@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: run build install test test-fast lint validate stats clean bench bench-quick
+.PHONY: run build install test test-fast lint validate stats clean bench bench-quick yasgui
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,10 +45,17 @@ test: install $(CHROMIUM)
 test-fast: install
 	$(PY) -m pytest -m "not slow and not browser and not server and not bench"
 
-## lint: ruff over code, tests and benchmarks
+## lint: ruff over code, tests, benchmarks and tools
 lint: install
-	$(VENV)/bin/ruff check src tests bench build_graph.py
-	$(VENV)/bin/ruff format --check src tests bench build_graph.py
+	$(VENV)/bin/ruff check src tests bench tools build_graph.py
+	$(VENV)/bin/ruff format --check src tests bench tools build_graph.py
+
+# The query page's YASGUI, vendored from the npm registry at this exact version.
+YASGUI_VERSION ?= 4.6.2
+
+## yasgui: refresh src/mgkg/assets/server/yasgui/ from @zazuko/yasgui $(YASGUI_VERSION) (needs npm)
+yasgui: install
+	$(PY) tools/vendor_yasgui.py $(YASGUI_VERSION)
 
 $(VENV)/.installed-bench: pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e '.[test,bench]'

@@ -5,6 +5,7 @@ dereferencing, the service description, /health, CORS, and the command line.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -269,24 +270,121 @@ def test_home(server, store):
     assert "not medical advice" in page
 
 
+def _query_data(page: str) -> dict:
+    found = re.search(r'<script type="application/json" id="query-data">(.*?)</script>', page, re.S)
+    return json.loads(found.group(1))
+
+
 def test_query_page(server):
     page = _html(request(f"{server.url}/query"))
     for example in server.app.site.examples:
-        assert f'data-example="{example.name}"' in page
-    assert '<script src="/assets/query.js" defer></script>' in page
+        assert f'href="/query?example={example.name}" data-example="{example.name}"' in page
+    # YASGUI from the server's own assets, then the page's script; nothing from elsewhere.
+    scripts = re.findall(r'<script src="([^"]+)" defer></script>', page)
+    assert scripts == ["/assets/yasgui/yasgui.min.js", "/assets/query.js"]
+    assert '<link rel="stylesheet" href="/assets/yasgui/yasgui.min.css">' in page
+    assert not re.search(r'(\bsrc=|<link[^>]*\bhref=)"(https?:)?//', page)
+    data = _query_data(page)
+    assert data["endpoint"] == "/sparql" and data["autorun"] is False
+    assert data["prefixes"]["mgkg"] == "https://w3id.org/mgkg/ontology#"
+    assert data["prefixes"]["kg"] == "https://w3id.org/mgkg/id/"
+    assert {"rdfs", "skos", "prov", "xsd"} <= set(data["prefixes"])
+    assert set(data["examples"]) == {e.name for e in server.app.site.examples}
+    # The form without JavaScript sends the query to the endpoint in a chosen format.
+    assert '<form id="query-form" method="get" action="/sparql">' in page
+    assert '<select id="query-format" name="format">' in page
+    assert '<input type="hidden" name="format" value="turtle">' in page
     shared = _html(
         request(f"{server.url}/query?" + urlencode({"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 3"}))
     )
     assert "SELECT * WHERE { ?s ?p ?o } LIMIT 3</textarea>" in shared
-    assert '"autorun":true' in shared
+    assert _query_data(shared)["autorun"] is True
+    assert _query_data(shared)["text"] == "SELECT * WHERE { ?s ?p ?o } LIMIT 3"
     hostile = _html(
         request(f"{server.url}/query?" + urlencode({"query": "</textarea><script>alert(1)</script>"}))
     )
     assert "<script>alert(1)" not in hostile
     assert "&lt;/textarea&gt;&lt;script&gt;" in hostile
+    assert _query_data(hostile)["text"] == "</textarea><script>alert(1)</script>"
     example = _html(request(f"{server.url}/query?example=publications"))
-    assert "# The bibliography" in example or "publications" in example
+    chosen = next(e for e in server.app.site.examples if e.name == "publications")
+    assert _query_data(example)["example"] == "publications"
+    assert 'class="example active" href="/query?example=publications"' in example
+    assert f'<p id="description" class="note">{chosen.description}</p>' in example
     assert request(f"{server.url}/query?example=nope", headers={"Accept": "text/html"}).status == 404
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+@pytest.mark.parametrize(
+    ("query", "fmt", "media"),
+    [
+        (SELECT, "csv", "text/csv"),
+        (SELECT, "tsv", "text/tab-separated-values"),
+        (SELECT, "json", "application/sparql-results+json"),
+        (SELECT, "xml", "application/sparql-results+xml"),
+        (CONSTRUCT, "csv", "text/turtle"),
+        (DESCRIBE, "json", "application/ld+json"),
+    ],
+)
+def test_the_form_without_javascript_answers(server, store, query, fmt, media):
+    """What the query page's plain form sends, as a browser sends it: the chosen format, and
+    Turtle as the second choice for graph answers."""
+    url = f"{server.url}/sparql?" + urlencode([("query", query), ("format", fmt), ("format", "turtle")])
+    answer = request(url, headers=BROWSER)
+    assert answer.status == 200, answer.text
+    assert answer.media_type == media
+    if query == SELECT and fmt == "csv":
+        assert len(answer.text.strip().splitlines()) == len(list(store.query(SELECT))) + 1
+
+
+PAGES = ("/", "/query", "/id/magnesium", "/ontology", "/downloads", "/id/magnesum", "/nowhere")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_shares_the_menu_and_the_policy(server, path):
+    """One base template: the same menu (the current page marked), stylesheet and footer;
+    the pages' CSP header; no inline script or style element, no remote asset."""
+    from mgkg.pages import CSP, NAV
+
+    answer = request(f"{server.url}{path}", headers={"Accept": "text/html"})
+    assert answer.media_type == "text/html"
+    assert answer.headers["content-security-policy"] == CSP
+    page = answer.text
+    menu = re.search(r'<nav aria-label="Site">(.*?)</nav>', page, re.S).group(1)
+    assert re.findall(r'href="([^"]+)"', menu) == [href for href, _ in NAV]
+    current = re.findall(r'href="([^"]+)" aria-current="page"', menu)
+    assert current == ([path] if path in dict(NAV) else [])
+    assert '<link rel="stylesheet" href="/assets/site.css">' in page
+    assert "not medical advice" in page
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert not re.search(r"<script(?![^>]*\b(src=\"/assets/|type=\"application/json\"))", page)
+    assert "<style" not in page and " style=" not in page
+    assert not re.search(r'(\bsrc=|<link[^>]*\bhref=)"(https?:)?//', page)
+
+
+def test_policy_allows_only_the_server(server):
+    from mgkg.pages import CSP
+
+    directives = dict(d.strip().split(" ", 1) for d in CSP.split(";"))
+    assert directives["default-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'self'"
+    assert directives["script-src"] == "'self'"
+    assert directives["connect-src"] == "'self'"
+    assert directives["base-uri"] == "'none'"
+    for value in directives.values():
+        assert "http" not in value and "*" not in value and "'unsafe-eval'" not in value
+    assert "'unsafe-inline'" not in directives["style-src"] + directives["script-src"]
+
+
+def test_layout_has_no_fixed_widths():
+    """Widths are fluid (%, fr, minmax, vw, max-width), so a phone layout drops in."""
+    css = (ROOT / "src" / "mgkg" / "assets" / "server" / "site.css").read_text(encoding="utf-8")
+    fixed = re.findall(r"(?<![-\w])width:\s*[\d.]+(?:px|rem|em)\b", css)
+    assert fixed == []
+    columns = re.findall(r"grid-template-columns:([^;]+);", css)
+    assert columns and all("fr" in c or "minmax" in c for c in columns), columns
 
 
 def test_examples_bind_parameter_defaults(server):
@@ -499,6 +597,16 @@ def test_assets(server):
     assert ".grade.tier-high" in css.text
     js = request(f"{server.url}/assets/query.js")
     assert js.status == 200 and js.media_type == "text/javascript"
+    folder = ROOT / "src" / "mgkg" / "assets" / "server" / "yasgui"
+    for name, media in (
+        ("yasgui.min.js", "text/javascript"),
+        ("yasgui.min.css", "text/css"),
+        ("LICENSE", "text/plain"),
+    ):
+        answer = request(f"{server.url}/assets/yasgui/{name}")
+        assert answer.status == 200 and answer.media_type == media
+        assert answer.body == (folder / name).read_bytes()
+    assert request(f"{server.url}/assets/yasgui/../site.css").status == 404
     assert request(f"{server.url}/assets/../server.py").status == 404
     icon = request(f"{server.url}/favicon.ico")
     assert icon.status == 200 and icon.body.startswith(b"\x89PNG")

@@ -41,6 +41,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from . import sparql_protocol as sp
 from .errors import UserError
+from .pages import ASSETS, CSP
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -54,18 +55,7 @@ COUNTS_TTL = 60.0
 PAGE_CACHE = 256  # rendered resource pages kept (the release does not change while served)
 IDLE_TIMEOUT = 30.0  # seconds a connection may sit idle (slow clients, keep-alive)
 
-CSP_PAGES = "; ".join(
-    [
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "base-uri 'none'",
-        "frame-ancestors 'self'",
-    ]
-)
+CSP_PAGES = CSP  # the pages' policy lives with the pages (mgkg.pages)
 PAGE_OFFERS: tuple[tuple[str, str], ...] = (
     ("text/html", "html"),
     ("application/xhtml+xml", "html"),
@@ -533,10 +523,7 @@ def service_description(site, endpoint: str, fmt: str, config: ServerConfig) -> 
 def _load_assets(site) -> dict[str, tuple[bytes, str]]:
     folder = resources.files("mgkg") / "assets" / "server"
     assets: dict[str, tuple[bytes, str]] = {}
-    for name, media in (
-        ("site.css", "text/css; charset=utf-8"),
-        ("query.js", "text/javascript; charset=utf-8"),
-    ):
+    for name, media in ASSETS.items():
         data = (folder / name).read_bytes()
         if name == "site.css":
             data += grade_css().encode("utf-8")
