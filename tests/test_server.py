@@ -5,6 +5,7 @@ dereferencing, the service description, /health, CORS, and the command line.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -409,7 +410,7 @@ def test_resource_page(server, store):
     page = _html(request(f"{server.url}/id/magnesium"))
     assert '<h1 id="label">magnesium</h1>' in page
     assert "https://w3id.org/mgkg/id/magnesium" in page
-    assert "Claims about it" in page and 'class="grade tier-' in page
+    assert 'class="grade tier-' in page
     assert 'href="http://purl.obolibrary.org/obo/CHEBI_18420"' in page
     assert 'href="/ontology#Mineral"' in page
     assert 'href="/graph?focus=https%3A%2F%2Fw3id.org%2Fmgkg%2Fid%2Fmagnesium"' in page
@@ -423,8 +424,29 @@ def test_resource_page(server, store):
             )
         )["n"].value
     )
-    assert f"Claims about it ({claims})" in page
     assert page.count('<tr class="claim">') >= claims
+    # The body of evidence first: one summary per relation with magnesium at one end,
+    # safety first, each with the claims it weighs; no claim about magnesium left out.
+    summaries = {
+        r["s"].value: (r["safety"].value == "true", r["fact"].value == "true")
+        for r in store.query(
+            PREFIXES + "SELECT ?s ?safety ?fact WHERE { ?s a mgkg:EvidenceSummary ; mgkg:assertsEdge ?fact . "
+            "{ ?s rdf:subject kg:magnesium } UNION { ?s rdf:object kg:magnesium } "
+            "BIND(EXISTS { ?s mgkg:evidenceClass mgkg:SafetyEvidence } AS ?safety) }"
+        )
+    }
+    assert len(summaries) > 20 and any(safety for safety, _ in summaries.values())
+    assert f"What the evidence says ({len(summaries)} relations)" in page
+    shown = re.findall(r'<details class="summary([^"]*)">', page)
+    assert len(shown) == len(summaries)
+    kinds = [("safety" in css, "asserted" in css) for css in shown]
+    assert kinds == sorted(kinds, key=lambda k: (not k[0], not k[1]))  # safety, then facts
+    assert kinds[0][0] and "contraindicated in" in page.split('<details class="summary')[1]
+    for row in store.query(
+        PREFIXES + "SELECT DISTINCT ?c WHERE { ?c a mgkg:Claim . "
+        "{ ?c rdf:subject kg:magnesium } UNION { ?c rdf:object kg:magnesium } }"
+    ):
+        assert f'href="/id/{row["c"].value.rsplit("/", 1)[1]}"' in page
 
 
 def test_claim_page(server, store):
@@ -440,6 +462,18 @@ def test_claim_page(server, store):
     page = _html(request(f"{server.url}/id/{slug}"))
     assert 'class="claim-panel"' in page
     assert "why this grade" in page and "page passage" in page and "<blockquote>" in page
+    # The relation's evidence summary comes before the claim itself.
+    plain = next(
+        iter(
+            store.query(
+                PREFIXES + f"SELECT ?plain WHERE {{ VALUES ?c {{ <{row['c'].value}> }} "
+                "?s mgkg:summarizes ?c ; mgkg:plainSummary ?plain ; rdf:subject ?x ; rdf:predicate ?p ; "
+                "rdf:object ?o . ?c rdf:subject ?x ; rdf:predicate ?p ; rdf:object ?o }"
+            )
+        )
+    )["plain"].value
+    assert page.index('class="summary-panel"') < page.index('class="claim-panel"')
+    assert plain in html.unescape(page)
 
 
 def test_publication_page_lists_claims_resting_on_it(server, store):

@@ -820,6 +820,33 @@ class Model:
                     return self._summary_node(node, p)
         return None
 
+    def summaries_about(self, iri: str) -> list[tuple[Summary, tuple[str, str, Term], list[str]]]:
+        """Evidence summaries of the relations with ``iri`` at one end: each with its
+        (subject, predicate, object) and the claims it weighs, safety first, then the
+        relations that are facts, then the rest (for the page of an entity)."""
+        ix = self.index
+        found = []
+        for position in ("subject", "object"):
+            for node in sorted(ix.subjects(RDF_NS + position, iri)):
+                weighed = [(p, ix.iris(node, p)) for p in self._summarizes if ix.iris(node, p)]
+                if not weighed:
+                    continue  # a claim, not a summary
+                summary = self._summary_node(node, weighed[0][0])
+                triple = tuple(ix.value(node, RDF_NS + x) for x in ("subject", "predicate", "object"))
+                found.append((summary, triple, sorted({c for _, cs in weighed for c in cs})))
+
+        def order(item):
+            summary, triple, _ = item
+            safety = (summary.evidence_class or "").lower() == "safety"
+            return (
+                not safety,
+                not summary.asserts,
+                self.label(triple[1]).lower(),
+                self.label(triple[2]).lower(),
+            )
+
+        return sorted(found, key=order)
+
     def _summary_node(self, node: str, summarizes: str) -> Summary:
         ix = self.index
 

@@ -460,6 +460,13 @@ def resource_page(site: Site, iri: str) -> str:
             claim = site.model.claim(iri)
         about = _claims_of(site, ix.subjects(RDF_NS + "subject", iri) + ix.subjects(RDF_NS + "object", iri))
         seen = {a.iri for a in about}
+        # The body of evidence first: one summary per relation, its claims under it.
+        summaries = [
+            {"summary": summary, "triple": triple, "claims": _claims_of(site, claims)}
+            for summary, triple, claims in site.model.summaries_about(iri)
+        ]
+        grouped = {c.iri for entry in summaries for c in entry["claims"]}
+        about = [c for c in about if c.iri not in grouped]
         derived = [c for c in _claims_of(site, ix.subjects(DERIVED_FROM, iri)) if c.iri not in seen]
         props = ix.properties(iri)
         statements = [
@@ -481,6 +488,8 @@ def resource_page(site: Site, iri: str) -> str:
             ids=external_ids(entity) if entity is not None else [],
             note=entity.note if entity is not None else None,
             claim=claim,
+            claim_summary=site.model.summary(claim.iri) if claim is not None else None,
+            summaries=summaries,
             about=about,
             derived=derived,
             statements=statements,

@@ -268,12 +268,20 @@ def test_resource_page(site, visit):
     claims = v.page.locator("table.claims tbody tr")
     assert claims.count() > 10
     assert v.page.locator("table.claims .grade").count() == claims.count()
+    # The relations come first, closed, safety first: open the first one, follow a claim.
+    first = v.page.locator("details.summary").first
+    assert "safety" in first.get_attribute("class")
+    assert "contraindicated in" in first.locator("summary").inner_text()
+    assert not first.locator("table.claims").is_visible()
+    first.locator("summary .fact").click()
+    assert first.locator("table.claims").is_visible()
+    assert "a fact in this graph" in first.inner_text()
     v.screenshot("resource-magnesium")
-    # Follow a claim with a grade explanation.
-    link = v.page.locator("table.claims tbody tr td:first-child a").first
+    link = first.locator("table.claims tbody tr td:first-child a").first
     link.click()
     v.page.wait_for_selector(".claim-panel")
     assert "evidence grade" in v.page.inner_text(".claim-panel")
+    assert "What the body of evidence says" in v.page.inner_text(".summary-panel")
     v.screenshot("resource-claim")
     v.assert_clean()
 
