@@ -1,0 +1,157 @@
+"""Per-client limits of the endpoint: parallel queries, query time per minute, crashes.
+
+Why: a public endpoint is shared. One client sending heavy queries back to back must not
+take all the workers, and one that keeps crashing the engine (every crash costs a
+worker restart) must be slowed down. The Wikidata Query Service's rules are the model:
+each client may run 5 queries at once and use 60 s of query time per minute; past that
+it gets 429 Too Many Requests with a ``Retry-After`` saying when to come back.
+
+A client is its network address: the peer's, or, behind a reverse proxy configured as
+trusted (``--trusted-proxy``), the address that proxy reports in ``X-Forwarded-For``
+(uvicorn's proxy-headers middleware resolves it before the request reaches the app).
+Query time is worker time: what a query held a worker for, including a query stopped at
+the time limit. A crash (a worker that died on the query) is charged as a strike; 3
+strikes within 10 minutes mean 429 until the oldest one expires.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+
+DEFAULT_PARALLEL = 5
+DEFAULT_SECONDS_PER_MINUTE = 60.0
+DEFAULT_CRASH_LIMIT = 3
+WINDOW = 60.0
+CRASH_WINDOW = 600.0
+
+
+class Limited(Exception):
+    """A request over one of its client's limits: answer 429 with ``retry_after``."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.message = message
+        self.retry_after = max(1, retry_after)
+
+
+@dataclass
+class _Client:
+    running: int = 0
+    spent: deque[tuple[float, float]] = field(default_factory=deque)  # (when, seconds)
+    crashes: deque[float] = field(default_factory=deque)
+
+    def forget_before(self, now: float) -> None:
+        while self.spent and self.spent[0][0] <= now - WINDOW:
+            self.spent.popleft()
+        while self.crashes and self.crashes[0] <= now - CRASH_WINDOW:
+            self.crashes.popleft()
+
+    @property
+    def idle(self) -> bool:
+        return not (self.running or self.spent or self.crashes)
+
+
+class ClientLedger:
+    """What each client runs and has used; :meth:`admit` before a query, :meth:`settle` after.
+
+    A limit of 0 switches that limit off.
+    """
+
+    def __init__(
+        self,
+        parallel: int = DEFAULT_PARALLEL,
+        seconds_per_minute: float = DEFAULT_SECONDS_PER_MINUTE,
+        crash_limit: int = DEFAULT_CRASH_LIMIT,
+        clock=time.monotonic,
+    ):
+        self.parallel = parallel
+        self.seconds_per_minute = seconds_per_minute
+        self.crash_limit = crash_limit
+        self.clock = clock
+        self._clients: dict[str, _Client] = {}
+        self._lock = threading.Lock()
+        self._admitted = 0
+        self.refused = 0
+
+    def usage(self, client: str) -> float:
+        """Seconds of query time ``client`` used in the last minute (the scheduling priority)."""
+        with self._lock:
+            state = self._clients.get(client)
+            if state is None:
+                return 0.0
+            state.forget_before(self.clock())
+            return sum(seconds for _, seconds in state.spent)
+
+    def admit(self, client: str) -> None:
+        """Count a query of ``client`` as running, or raise :class:`Limited`."""
+        now = self.clock()
+        with self._lock:
+            self._admitted += 1
+            if self._admitted % 1024 == 0:
+                self._sweep(now)
+            state = self._clients.setdefault(client, _Client())
+            state.forget_before(now)
+            try:
+                self._check(state, now)
+            except Limited:
+                self.refused += 1
+                raise
+            state.running += 1
+
+    def _check(self, state: _Client, now: float) -> None:
+        if self.crash_limit and len(state.crashes) >= self.crash_limit:
+            wait = state.crashes[0] + CRASH_WINDOW - now
+            raise Limited(
+                f"your queries crashed the query engine {len(state.crashes)} times in the last "
+                f"{CRASH_WINDOW / 60:g} minutes; queries from your address are refused for a while",
+                math.ceil(wait),
+            )
+        if self.parallel and state.running >= self.parallel:
+            raise Limited(
+                f"too many queries at once from your address: at most {self.parallel} run in "
+                "parallel; wait for one to finish",
+                1,
+            )
+        if self.seconds_per_minute:
+            used = sum(seconds for _, seconds in state.spent)
+            if used >= self.seconds_per_minute:
+                # Wait until enough of the oldest charges fall out of the window.
+                excess, wait = used - self.seconds_per_minute, WINDOW
+                for when, seconds in state.spent:
+                    excess -= seconds
+                    if excess < 0:
+                        wait = when + WINDOW - now
+                        break
+                raise Limited(
+                    f"your queries used {used:.0f} s of query time in the last minute; the limit is "
+                    f"{self.seconds_per_minute:g} s per minute per client",
+                    math.ceil(wait),
+                )
+
+    def settle(self, client: str, seconds: float, crashed: bool = False) -> None:
+        """A query of ``client`` ended after ``seconds`` of worker time (``crashed``: it
+        killed its worker)."""
+        now = self.clock()
+        with self._lock:
+            state = self._clients.setdefault(client, _Client())
+            state.running = max(0, state.running - 1)
+            if seconds > 0:
+                state.spent.append((now, seconds))
+            if crashed:
+                state.crashes.append(now)
+
+    def _sweep(self, now: float) -> None:
+        for key in list(self._clients):
+            state = self._clients[key]
+            state.forget_before(now)
+            if state.idle:
+                del self._clients[key]
+
+    @property
+    def clients(self) -> int:
+        with self._lock:
+            return len(self._clients)
