@@ -51,6 +51,7 @@ MAX_HEADER_BYTES = 64 * 1024
 HEADER_TIMEOUT = 10.0
 BODY_TIMEOUT = 10.0  # seconds from the end of the headers to the end of the body
 KEEP_ALIVE = 30
+REFUSAL_DELAY = 1.0  # seconds before a 429 goes out
 METHODS = ["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]
 EXPOSED = ["X-Query-Time", "X-Result-Truncated", "X-Cache", "Retry-After"]
 COMMON_HEADERS = {
@@ -217,6 +218,11 @@ def make_asgi(app: App, threads: int = 64, quiet: bool = False) -> Starlette:
         response = await anyio.to_thread.run_sync(
             functools.partial(app.handle, method, target, request.headers, body, client), limiter=limiter
         )
+        if response.status == 429:
+            # A client over its limits waits a moment for the refusal (costing the server
+            # nothing: no thread, no worker), so one that ignores Retry-After and retries in
+            # a tight loop cannot keep the server busy answering refusals.
+            await asyncio.sleep(REFUSAL_DELAY)
         headers = {**COMMON_HEADERS, **response.headers}
         if response.status not in (204, 304):
             headers["Content-Type"] = response.content_type

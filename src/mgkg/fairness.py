@@ -10,7 +10,9 @@ A client is its network address: the peer's, or, behind a reverse proxy configur
 trusted (``--trusted-proxy``), the address that proxy reports in ``X-Forwarded-For``
 (uvicorn's proxy-headers middleware resolves it before the request reaches the app).
 Query time is worker time: what a query held a worker for, including a query stopped at
-the time limit. A crash (a worker that died on the query) is charged as a strike; 3
+the time limit. A client told to retry later (its query was stopped at the time limit or
+to make room in the heavy lane: 503 with ``Retry-After``) gets 429 until that time has
+passed, so a client that retries at once cannot keep the workers busy. A crash (a worker that died on the query) is charged as a strike; 3
 strikes within 10 minutes mean 429 until the oldest one expires.
 """
 
@@ -41,6 +43,7 @@ class Limited(Exception):
 @dataclass
 class _Client:
     running: int = 0
+    wait_until: float = 0.0  # a Retry-After the client was given and must honour
     spent: deque[tuple[float, float]] = field(default_factory=deque)  # (when, seconds)
     crashes: deque[float] = field(default_factory=deque)
 
@@ -50,9 +53,8 @@ class _Client:
         while self.crashes and self.crashes[0] <= now - CRASH_WINDOW:
             self.crashes.popleft()
 
-    @property
-    def idle(self) -> bool:
-        return not (self.running or self.spent or self.crashes)
+    def idle(self, now: float) -> bool:
+        return not (self.running or self.spent or self.crashes or self.wait_until > now)
 
 
 class ClientLedger:
@@ -103,6 +105,12 @@ class ClientLedger:
             state.running += 1
 
     def _check(self, state: _Client, now: float) -> None:
+        if state.wait_until > now:
+            raise Limited(
+                "your last query was stopped (time limit, or to make room for others) and the "
+                "answer asked you to wait before the next one",
+                math.ceil(state.wait_until - now),
+            )
         if self.crash_limit and len(state.crashes) >= self.crash_limit:
             wait = state.crashes[0] + CRASH_WINDOW - now
             raise Limited(
@@ -132,13 +140,16 @@ class ClientLedger:
                     math.ceil(wait),
                 )
 
-    def settle(self, client: str, seconds: float, crashed: bool = False) -> None:
+    def settle(self, client: str, seconds: float, crashed: bool = False, wait: float = 0.0) -> None:
         """A query of ``client`` ended after ``seconds`` of worker time (``crashed``: it
-        killed its worker)."""
+        killed its worker; ``wait``: the client was told to retry after so many seconds,
+        and its queries are refused until then)."""
         now = self.clock()
         with self._lock:
             state = self._clients.setdefault(client, _Client())
             state.running = max(0, state.running - 1)
+            if wait > 0:
+                state.wait_until = max(state.wait_until, now + wait)
             if seconds > 0:
                 state.spent.append((now, seconds))
             if crashed:
@@ -148,7 +159,7 @@ class ClientLedger:
         for key in list(self._clients):
             state = self._clients[key]
             state.forget_before(now)
-            if state.idle:
+            if state.idle(now):
                 del self._clients[key]
 
     @property

@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 READY = "ready"
+HEAVY_NICENESS = 10  # the CPU priority (nice) of a worker running a heavy query
+EVICTED_RETRY_AFTER = 5  # seconds a client whose heavy query was stopped for room should wait
 
 
 @dataclass(frozen=True)
@@ -189,12 +191,15 @@ class QueryPool:
     - Idle workers go to the waiting request whose client has used the least query time
       lately (``priority``: lower first; ties by arrival), so one busy client does not
       queue everyone else behind it.
+    - A spare worker is kept started, so that a worker killed at a limit is replaced at
+      once (a new spare starts in the background).
     - Every query starts in the cheap lane. One that has not answered after
       ``cheap_seconds`` moves to the heavy lane, which holds at most ``heavy_slots``
       queries (by default all workers but a quarter, at least one kept back): when it is
       full the *oldest* heavy query is stopped (503 with ``Retry-After``) to make room.
       So at least one worker is always free within ``cheap_seconds`` for cheap queries,
-      whatever the heavy ones do.
+      whatever the heavy ones do; and a heavy query runs at a lower CPU priority
+      (``nice`` 10), so it slows the cheap ones little even on a machine with few cores.
     """
 
     def __init__(
@@ -203,7 +208,7 @@ class QueryPool:
         size: int = 4,
         start_timeout: float = 120.0,
         log=None,
-        cheap_seconds: float = 0.5,
+        cheap_seconds: float = 0.25,
         heavy_slots: int | None = None,
     ):
         self.settings = settings
@@ -217,6 +222,7 @@ class QueryPool:
         self._order = itertools.count()
         self._all: set[Worker] = set()
         self._heavy: list[Lease] = []
+        self._leases: set[Lease] = set()
         self._lock = threading.Lock()
         self._closed = False
         self.replaced = 0
@@ -224,10 +230,13 @@ class QueryPool:
         self.crashes = 0
         self.evictions = 0
         self.started = 0
-        workers = [self._launch() for _ in range(size)]
+        self._spare: Worker | None = None
+        workers = [self._launch() for _ in range(size + 1)]
         try:
             for worker in workers:
                 worker.wait_ready(start_timeout)
+            self._spare = workers.pop()
+            for worker in workers:
                 self._release(worker)
         except PoolError:
             self.close()
@@ -246,7 +255,14 @@ class QueryPool:
             self._all.discard(worker)
 
     def _replace(self) -> None:
-        """Start a worker in the background (retrying) to take a killed one's place."""
+        """Put the spare worker in a killed one's place at once, and start a new process in
+        the background (retrying): it becomes the next spare, or goes straight into service
+        when there was no spare."""
+        with self._lock:
+            spare, self._spare = self._spare, None
+        if spare is not None:
+            self._release(spare)
+        into_service = spare is None
 
         def start() -> None:
             delay = 0.5
@@ -261,9 +277,14 @@ class QueryPool:
                     continue
                 if self._closed:
                     self._discard(worker)
-                else:
+                    return
+                self.replaced += 1
+                with self._lock:
+                    keep = not into_service and self._spare is None
+                    if keep:
+                        self._spare = worker
+                if not keep:
                     self._release(worker)
-                    self.replaced += 1
                 return
 
         threading.Thread(target=start, name="mgkg-worker-start", daemon=True).start()
@@ -298,8 +319,9 @@ class QueryPool:
 
     @property
     def alive(self) -> int:
+        """Workers in service (the spare, kept ready to replace a killed one, not counted)."""
         with self._lock:
-            return len(self._all)
+            return len(self._all) - (self._spare is not None)
 
     @property
     def heavy(self) -> int:
@@ -309,8 +331,7 @@ class QueryPool:
     def busy_pids(self) -> list[int]:
         """The process ids of the workers running a query now (for tests and /health)."""
         with self._lock:
-            idle = {id(w) for w in self._idle}
-            return [w.pid for w in self._all if id(w) not in idle]
+            return [lease.worker.pid for lease in self._leases]
 
     # -- running a query ----------------------------------------------------------
     def run(
@@ -331,6 +352,16 @@ class QueryPool:
                 503, "the server is busy: every query worker is taken; try again in a moment", retry_after=2
             )
         lease = Lease(worker, client)
+        with self._lock:
+            self._leases.add(lease)
+        try:
+            return self._run_on(lease, job, timeout)
+        finally:
+            with self._lock:
+                self._leases.discard(lease)
+
+    def _run_on(self, lease: Lease, job: dict[str, Any], timeout: float) -> Reply:
+        worker = lease.worker
         try:
             worker.send_conn.send(job)
             answered = worker.recv_conn.poll(min(timeout, self.cheap_seconds))
@@ -357,7 +388,7 @@ class QueryPool:
                     f"{self.heavy_slots} long-running queries run at once and this was the oldest; "
                     "try again later or ask for less",
                     elapsed=elapsed,
-                    retry_after=max(1, round(self.cheap_seconds * 4)),
+                    retry_after=EVICTED_RETRY_AFTER,
                 ) from None
             self.crashes += 1
             raise PoolError(
@@ -367,9 +398,10 @@ class QueryPool:
                 elapsed=elapsed,
                 crashed=True,
             ) from None
-        self._leave_heavy_lane(lease)
         worker.jobs += 1
-        if self._closed:
+        if not self._back_from_heavy_lane(lease):
+            self._retire(lease)
+        elif self._closed:
             self._discard(worker)
         else:
             self._release(worker)
@@ -389,6 +421,22 @@ class QueryPool:
             # Its own thread sees the pipe close, answers 503 and replaces the worker.
             with contextlib.suppress(OSError):
                 victim.worker.process.kill()
+        # A heavy query yields the CPU to everything else: cheap queries, the server, a
+        # worker starting to replace a killed one.
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, lease.worker.pid, HEAVY_NICENESS)
+
+    def _back_from_heavy_lane(self, lease: Lease) -> bool:
+        """Leave the heavy lane after an answer; False if the worker cannot get its CPU
+        priority back (raising it needs privileges), so it must be replaced."""
+        if not lease.heavy:
+            return True
+        self._leave_heavy_lane(lease)
+        try:
+            os.setpriority(os.PRIO_PROCESS, lease.worker.pid, 0)
+        except (OSError, AttributeError):
+            return False
+        return True
 
     def _leave_heavy_lane(self, lease: Lease) -> None:
         if lease.heavy:
@@ -408,6 +456,7 @@ class QueryPool:
             workers = list(self._all)
             self._all.clear()
             self._idle.clear()
+            self._spare = None
         for worker in workers:
             worker.stop()
 
@@ -517,9 +566,9 @@ def worker_main(argv: list[str] | None = None) -> int:
 
             isolate_network()
         store = load_in_memory(Path(args.release))
-        # Warm up what the first queries would otherwise pay for.
-        import rdflib.plugins.sparql.parser  # noqa: F401
-
+        # Warm up what the first queries would otherwise pay for. (rdflib's parser, needed
+        # only to name an update sent as a query, is left to the first such query: a worker
+        # must start fast, since every query stopped at a limit costs a new one.)
         from . import answers, query  # noqa: F401
 
         list(store.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1"))

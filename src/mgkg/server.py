@@ -50,7 +50,7 @@ DEFAULT_MEMORY_MB = 2048
 DEFAULT_MAX_CONNECTIONS = 1024
 DEFAULT_MAX_RESULT_MB = 64
 DEFAULT_CACHE_ENTRIES = 256
-DEFAULT_CHEAP_SECONDS = 0.5
+DEFAULT_CHEAP_SECONDS = 0.25
 COUNTS_TTL = 60.0
 PAGE_CACHE = 256  # rendered resource pages kept (the release does not change while served)
 
@@ -240,7 +240,7 @@ class App:
             self.ledger.admit(client)
         except Limited as exc:
             return text_response(429, exc.message, {**_vary(), "Retry-After": str(exc.retry_after)})
-        elapsed, crashed = 0.0, False
+        elapsed, crashed, wait = 0.0, False, 0
         try:
             reply = self.run_query(
                 request.query,
@@ -250,9 +250,9 @@ class App:
                 request.named_graphs,
                 client=client,
             )
-            elapsed, crashed = reply.elapsed, reply.crashed
+            elapsed, crashed, wait = reply.elapsed, reply.crashed, reply.retry_after or 0
         finally:
-            self.ledger.settle(client, elapsed, crashed)
+            self.ledger.settle(client, elapsed, crashed, wait)
         if reply.status != 200:
             extra = _vary()
             if reply.retry_after:
