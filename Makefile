@@ -57,7 +57,7 @@ bench: install $(VENV)/.installed-bench $(CHROMIUM)
 ## bench-endpoint: only the endpoint part of `make bench` (mgkg serve against the Oxigraph server, cache off and
 ## on, the mixed load test; ~5 min) -> its section of docs/benchmarks.md and bench/results/full.json
 bench-endpoint: install $(VENV)/.installed-bench
-	$(PY) -m bench --only endpoint
+	$(PY) -m bench --only endpoint --graphs release
 
 ## bench-quick: CI mode (< 1 min) -> .cache/bench/quick/; fails on a ratio or correctness guard, never on a time
 bench-quick: install $(VENV)/.installed-bench

@@ -327,6 +327,42 @@ def load(server: Server, text: str, clients: int, duration: float, warmup: float
     }
 
 
+def profile(data: Path, text: str, repeats: int = 300) -> dict:
+    """Where a cache-off request of ``text`` spends its time, part by part (median seconds):
+    the worker's own work (checks, engine, pyoxigraph's writer) in process, and the round
+    trip of a trivial query (``ASK {}``) through a one-worker pool (pipes and pickling)."""
+    import statistics
+
+    from mgkg.querypool import QueryPool, WorkerSettings, execute, load_in_memory
+
+    def median(call) -> float:
+        for _ in range(20):
+            call()
+        samples = []
+        for _ in range(repeats):
+            began = time.perf_counter()
+            call()
+            samples.append(time.perf_counter() - began)
+        return statistics.median(samples)
+
+    job = {"query": text, "accept": JSON_RESULTS["Accept"], "formats": [], "max_rows": 10_000}
+    store = load_in_memory(data)
+    worker = median(lambda: execute(store, job, frozenset()))
+    engine = median(lambda: store.query(text).serialize(format=ox_json()))
+    pool = QueryPool(WorkerSettings(str(data)), size=1)
+    try:
+        trip = median(lambda: pool.run({**job, "query": "ASK {}"}, 10))
+    finally:
+        pool.close()
+    return {"worker": worker, "engine_and_writer": engine, "pool_round_trip": trip}
+
+
+def ox_json():
+    import pyoxigraph as ox
+
+    return ox.QueryResultsFormat.JSON
+
+
 def run(
     data: Path,
     cache_dir: Path,
@@ -361,6 +397,8 @@ def run(
             if name == "mgkg serve":
                 mixed = drive(server.url, MIX, max(clients), duration, warmup)
                 result["mixed"] = asdict(mixed)
+                if "cheap" in texts:
+                    result["profile"] = profile(data, texts["cheap"])
         finally:
             server.stop()
     return result

@@ -552,14 +552,14 @@ def main(argv: list[str] | None = None) -> int:
         data = out.parent / "results.json"
     data.parent.mkdir(parents=True, exist_ok=True)
     if config.mode == "full" and args.only and data.is_file():
-        # One suite refreshed: the others keep their last full run's results.
+        # Some suites refreshed: the report keeps the last full run's other results.
         previous = json.loads(data.read_text(encoding="utf-8"))
         for key in ("load", "queries", "profiles", "build", "coldstart", "viz", "endpoint"):
-            if key not in results and key in previous:
-                results[key] = previous[key]
-        results["refreshed"] = {"suites": sorted(suites), "at": results["started"]}
-        results["started"] = previous.get("started", results["started"])
-        results["checks"] = checks(results)
+            if key in results:
+                previous[key] = results[key]
+        previous["refreshed"] = {"suites": sorted(suites), "at": results["started"]}
+        previous["checks"] = checks(previous)
+        results = previous
     text = json.dumps(results, indent=1, sort_keys=True) + "\n"
     # Results are committed: record paths relative to the checkout, never the machine's.
     text = text.replace(json.dumps(str(ROOT) + "/")[1:-1], "")
