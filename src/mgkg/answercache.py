@@ -12,6 +12,7 @@ Answers served from the cache carry ``X-Cache: hit``.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -24,7 +25,7 @@ class AnswerCache:
     def __init__(self, entries: int, release_hash: str):
         self.entries = entries
         self.release_hash = release_hash
-        self._items: OrderedDict[tuple, Any] = OrderedDict()
+        self._items: OrderedDict[str, Any] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = 0
@@ -34,8 +35,9 @@ class AnswerCache:
     def enabled(self) -> bool:
         return self.entries > 0
 
-    def _key(self, request: tuple) -> tuple:
-        return (self.release_hash, *(tuple(x) if isinstance(x, list) else x for x in request))
+    def _key(self, request: tuple) -> str:
+        """A digest of the release and the request (a query may be 1 MB long: keys stay small)."""
+        return hashlib.sha256(repr((self.release_hash, request)).encode("utf-8")).hexdigest()
 
     def get(self, request: tuple):
         """The cached reply for ``request`` (query, accept, formats, default and named graphs)."""

@@ -399,7 +399,8 @@ class QueryPool:
                 crashed=True,
             ) from None
         worker.jobs += 1
-        if not self._back_from_heavy_lane(lease):
+        if not self._back_from_heavy_lane(lease) or lease.evicted:
+            # (Evicted just as it answered: its worker is being killed.)
             self._retire(lease)
         elif self._closed:
             self._discard(worker)
