@@ -88,6 +88,21 @@ class ClientLedger:
             state.forget_before(self.clock())
             return sum(seconds for _, seconds in state.spent)
 
+    def typical(self, client: str, unknown: float) -> float:
+        """The mean query time of ``client`` in the last minute (``unknown`` for a client
+        with none): the order in which waiting queries get a worker, lowest first. The
+        best guess of how long a query will take is how long its client's queries took,
+        so clients asking cheap questions are served before clients whose queries run
+        long, and a new client ranks as if its queries took ``unknown`` seconds."""
+        with self._lock:
+            state = self._clients.get(client)
+            if state is None:
+                return unknown
+            state.forget_before(self.clock())
+            if not state.spent:
+                return unknown
+            return sum(seconds for _, seconds in state.spent) / len(state.spent)
+
     def admit(self, client: str) -> None:
         """Count a query of ``client`` as running, or raise :class:`Limited`."""
         now = self.clock()

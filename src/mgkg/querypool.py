@@ -188,9 +188,9 @@ class QueryPool:
 
     Fairness and capacity:
 
-    - Idle workers go to the waiting request whose client has used the least query time
-      lately (``priority``: lower first; ties by arrival), so one busy client does not
-      queue everyone else behind it.
+    - Idle workers go to the waiting request with the lowest ``priority`` (ties by
+      arrival); the server passes the mean query time of the request's client lately, so
+      clients asking cheap questions are not queued behind clients whose queries run long.
     - A spare worker is kept started, so that a worker killed at a limit is replaced at
       once (a new spare starts in the background).
     - Every query starts in the cheap lane. One that has not answered after

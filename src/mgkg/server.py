@@ -291,7 +291,7 @@ class App:
             "max_rows": self.config.max_rows,
             "max_bytes": self.config.max_result_bytes,
         }
-        priority = self.ledger.usage(client) if client is not None else 0.0
+        priority = self.ledger.typical(client, self.config.cheap_seconds) if client is not None else 0.0
         try:
             return self.pool.run(job, timeout or self.config.timeout, client=client or "", priority=priority)
         except PoolError as exc:
