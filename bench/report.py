@@ -861,10 +861,10 @@ def render(results: dict, made: list[str], images: Path, out: Path, data: Path) 
                 )
                 + ".\n"
             )
-        parts = endpoint.get("profile")
+        profile = endpoint.get("profile")
         servers = endpoint["servers"]
         if (
-            parts
+            profile
             and "runs" in servers.get("mgkg serve (cache on)", {})
             and "runs" in servers.get("mgkg serve", {})
         ):
@@ -876,9 +876,9 @@ def render(results: dict, made: list[str], images: Path, out: Path, data: Path) 
                     "\nWhere a cheap request's time goes (one client, cache off, medians): "
                     f"{t(whole)} in all, of which the HTTP layer and the server's own work, measured as a "
                     f"cache hit, {t(hit)}; the round trip to a worker (pipes, pickling; an `ASK {{}}`) "
-                    f"{t(parts['pool_round_trip'])}; in the worker, the query's checks, the engine and "
-                    f"its JSON writer {t(parts['worker'])}, of which pyoxigraph alone (query and "
-                    f"writer) {t(parts['engine_and_writer'])}"
+                    f"{t(profile['pool_round_trip'])}; in the worker, the query's checks, the engine and "
+                    f"its JSON writer {t(profile['worker'])}, of which pyoxigraph alone (query and "
+                    f"writer) {t(profile['engine_and_writer'])}"
                     + (f". The Oxigraph server answers the whole request in {t(ox_p50)}" if ox_p50 else "")
                     + ": the engine alone, through its Python binding, takes about as long as the "
                     "Oxigraph server's whole answer, so a cheap query cannot reach 1× through a worker "

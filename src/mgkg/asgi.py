@@ -207,7 +207,8 @@ def make_asgi(app: App, threads: int = 64, quiet: bool = False) -> Starlette:
             if length is not None and length.isdigit() and int(length) > max_body:
                 return _plain(413, f"the request body is larger than {max_body:,} bytes", close=True)
             try:
-                body = await asyncio.wait_for(_read_body(request, max_body), BODY_TIMEOUT)
+                async with asyncio.timeout(BODY_TIMEOUT):  # no task per request, unlike wait_for
+                    body = await _read_body(request, max_body)
             except _TooLarge:
                 return _plain(413, f"the request body is larger than {max_body:,} bytes", close=True)
             except TimeoutError:

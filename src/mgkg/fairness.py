@@ -45,11 +45,18 @@ class _Client:
     running: int = 0
     wait_until: float = 0.0  # a Retry-After the client was given and must honour
     spent: deque[tuple[float, float]] = field(default_factory=deque)  # (when, seconds)
+    total: float = 0.0  # the sum of ``spent`` (kept, not summed: a busy client has thousands)
     crashes: deque[float] = field(default_factory=deque)
+
+    def charge(self, now: float, seconds: float) -> None:
+        self.spent.append((now, seconds))
+        self.total += seconds
 
     def forget_before(self, now: float) -> None:
         while self.spent and self.spent[0][0] <= now - WINDOW:
-            self.spent.popleft()
+            self.total -= self.spent.popleft()[1]
+        if not self.spent:
+            self.total = 0.0  # no rounding drift once the window is empty
         while self.crashes and self.crashes[0] <= now - CRASH_WINDOW:
             self.crashes.popleft()
 
@@ -86,7 +93,7 @@ class ClientLedger:
             if state is None:
                 return 0.0
             state.forget_before(self.clock())
-            return sum(seconds for _, seconds in state.spent)
+            return state.total
 
     def typical(self, client: str, unknown: float) -> float:
         """The mean query time of ``client`` in the last minute (``unknown`` for a client
@@ -101,7 +108,7 @@ class ClientLedger:
             state.forget_before(self.clock())
             if not state.spent:
                 return unknown
-            return sum(seconds for _, seconds in state.spent) / len(state.spent)
+            return state.total / len(state.spent)
 
     def admit(self, client: str) -> None:
         """Count a query of ``client`` as running, or raise :class:`Limited`."""
@@ -140,7 +147,7 @@ class ClientLedger:
                 1,
             )
         if self.seconds_per_minute:
-            used = sum(seconds for _, seconds in state.spent)
+            used = state.total
             if used >= self.seconds_per_minute:
                 # Wait until enough of the oldest charges fall out of the window.
                 excess, wait = used - self.seconds_per_minute, WINDOW
@@ -166,7 +173,7 @@ class ClientLedger:
             if wait > 0:
                 state.wait_until = max(state.wait_until, now + wait)
             if seconds > 0:
-                state.spent.append((now, seconds))
+                state.charge(now, seconds)
             if crashed:
                 state.crashes.append(now)
 
