@@ -1118,7 +1118,7 @@ def explanations(results: dict, h: dict) -> str:
             )
         out.append(
             "- **Endpoint throughput**: `mgkg serve` answers over uvicorn (Python, asyncio) and hands each "
-            "query to a worker process over a pipe (so that a runaway query can be killed, GUIDE §4); the "
+            "query to a worker process over a pipe (so that a runaway query can be killed: pyoxigraph cannot interrupt one); the "
             "Oxigraph server is compiled Rust answering in process. The engine and its writers are the same "
             "(pyoxigraph, in memory); what differs is the fixed cost of each request: the HTTP layer in "
             "Python, a thread hop, and the round trip to the worker."

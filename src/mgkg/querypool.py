@@ -2,8 +2,8 @@
 that runs too long is stopped by killing its worker, which is then replaced.
 
 Why processes: pyoxigraph has no query timeout and holds its thread for as long as a
-query runs (GUIDE §4), and its recursive parser can crash the process on a deeply nested
-query. A worker is a ``python -m mgkg.querypool`` child that talks to the server over its
+query runs (it cannot be interrupted from Python), and its recursive parser can crash the
+process on a deeply nested query. A worker is a ``python -m mgkg.querypool`` child that talks to the server over its
 stdin/stdout pipes (``multiprocessing.connection`` framing, so ``poll(timeout)`` works).
 The server waits at most the timeout for an answer; then it kills the worker and starts a
 new one in the background, while the other workers go on answering other clients.
