@@ -23,6 +23,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UserError("--max-request-kb must be at least 1", 2)
     if args.public_url and not args.public_url.startswith(("http://", "https://")):
         raise UserError(f"--public-url must be an http(s) URL, not {args.public_url!r}", 2)
+    if args.header_timeout <= 0:
+        raise UserError("--header-timeout must be more than 0 seconds", 2)
     if args.max_result_mb < 0 or args.client_parallel < 0 or args.client_seconds < 0 or args.cache < 0:
         raise UserError(
             "--max-result-mb, --client-parallel, --client-seconds and --cache cannot be negative", 2
@@ -50,6 +52,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         client_parallel=args.client_parallel,
         client_seconds=args.client_seconds,
         cache_entries=args.cache,
+        header_timeout=args.header_timeout,
     )
     if args.workers is not None:
         config.workers = args.workers
@@ -136,6 +139,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         type=float,
         default=60.0,
         help="seconds of query time one client may use per minute; more get 429 (default 60; 0: no limit)",
+    )
+    p.add_argument(
+        "--header-timeout",
+        type=float,
+        default=10.0,
+        help="seconds a client has to send its request headers; slower ones get 408 (default 10)",
     )
     p.add_argument(
         "--trusted-proxy",
