@@ -718,6 +718,7 @@ def build(config: ServerConfig, log=None) -> RunningServer:
     for endpoint in config.allow_services:
         if not re.match(r"^https?://[^\s<>\"]+$", endpoint):
             raise UserError(f"--allow-service expects an http(s) URL, not {endpoint!r}", 2)
+    _allow_open_files(config.max_connections + 256)
     sock = _listen(config.host, config.port)
     try:
         cache = config.cache_dir
@@ -753,6 +754,21 @@ def build(config: ServerConfig, log=None) -> RunningServer:
     app = App(config, site, pool, public, hashlib.sha256(release.read_bytes()).hexdigest())
     server = uvicorn.Server(uvicorn_config(make_asgi(app, quiet=config.quiet), config))
     return RunningServer(server, [sock], app)
+
+
+def _allow_open_files(wanted: int) -> None:
+    """Raise this process's open-file limit to ``wanted`` if the hard limit allows: each
+    connection is a file, and a common default soft limit (1,024) is below the number of
+    connections the server accepts."""
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 def _listen(host: str, port: int) -> socket.socket:
