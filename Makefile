@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: run build install test test-fast lint validate stats clean bench bench-quick yasgui
+.PHONY: run build install test test-fast lint validate stats clean bench bench-endpoint bench-quick yasgui
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,11 @@ $(VENV)/.installed-bench: pyproject.toml | $(PY)
 ## bench: every benchmark (30-45 min on 2 cores) -> docs/benchmarks.md, docs/img/bench-*.png, bench/results/full.json
 bench: install $(VENV)/.installed-bench $(CHROMIUM)
 	$(PY) -m bench
+
+## bench-endpoint: only the endpoint part of `make bench` (mgkg serve against the Oxigraph server, cache off and
+## on, the mixed load test; ~5 min) -> its section of docs/benchmarks.md and bench/results/full.json
+bench-endpoint: install $(VENV)/.installed-bench
+	$(PY) -m bench --only endpoint --graphs release
 
 ## bench-quick: CI mode (< 1 min) -> .cache/bench/quick/; fails on a ratio or correctness guard, never on a time
 bench-quick: install $(VENV)/.installed-bench

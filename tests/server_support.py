@@ -72,10 +72,14 @@ def request(
     headers: dict[str, str] | None = None,
     body: bytes | str | None = None,
     timeout: float = 60,
+    source: str | None = None,
 ) -> Answer:
-    """One HTTP request (no redirects followed, no exception on error statuses)."""
+    """One HTTP request (no redirects followed, no exception on error statuses); ``source``:
+    the loopback address to connect from (the server tells clients apart by address)."""
     parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    conn = http.client.HTTPConnection(
+        parts.hostname, parts.port, timeout=timeout, source_address=(source, 0) if source else None
+    )
     target = parts.path + (f"?{parts.query}" if parts.query else "")
     data = body.encode("utf-8") if isinstance(body, str) else body
     try:
@@ -125,6 +129,14 @@ ANSWER = {
     "head": {"vars": ["remote"]},
     "results": {"bindings": [{"remote": {"type": "literal", "value": "from the listener"}}]},
 }
+
+
+@pytest.fixture(scope="module")
+def listener():
+    """A recording listener for the module's tests (see :func:`start_listener`)."""
+    running = start_listener()
+    yield running
+    running.close()
 
 
 def start_listener() -> Listener:

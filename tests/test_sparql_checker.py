@@ -113,9 +113,7 @@ def listener():
 
 
 def _unchecked_service(tmp_path, listener, isolate: bool):
-    settings = WorkerSettings(
-        str(RELEASE), str(tmp_path / "cache"), isolate_network=isolate, check_queries=False
-    )
+    settings = WorkerSettings(str(RELEASE), isolate_network=isolate, check_queries=False)
     pool = QueryPool(settings, size=1)
     try:
         query = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"

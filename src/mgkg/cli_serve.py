@@ -7,6 +7,7 @@ commands never pay for them.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 from pathlib import Path
 
 
@@ -22,6 +23,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UserError("--max-request-kb must be at least 1", 2)
     if args.public_url and not args.public_url.startswith(("http://", "https://")):
         raise UserError(f"--public-url must be an http(s) URL, not {args.public_url!r}", 2)
+    if args.header_timeout <= 0:
+        raise UserError("--header-timeout must be more than 0 seconds", 2)
+    if args.max_result_mb < 0 or args.client_parallel < 0 or args.client_seconds < 0 or args.cache < 0:
+        raise UserError(
+            "--max-result-mb, --client-parallel, --client-seconds and --cache cannot be negative", 2
+        )
+    for proxy in args.trusted_proxy or ():
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise UserError(f"--trusted-proxy expects an IP address or network, not {proxy!r}", 2) from None
     config = ServerConfig(
         host=args.host,
         port=args.port,
@@ -35,6 +47,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         memory_mb=args.worker_memory_mb,
         quiet=args.quiet,
         keep_worker_network=args.keep_worker_network,
+        max_result_bytes=args.max_result_mb * 1024 * 1024,
+        trusted_proxies=tuple(args.trusted_proxy or ()),
+        client_parallel=args.client_parallel,
+        client_seconds=args.client_seconds,
+        cache_entries=args.cache,
+        header_timeout=args.header_timeout,
     )
     if args.workers is not None:
         config.workers = args.workers
@@ -49,6 +67,8 @@ DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 10_000
 DEFAULT_MAX_REQUEST = 1 << 20
 DEFAULT_MEMORY_MB = 2048
+DEFAULT_MAX_RESULT_MB = 64
+DEFAULT_CACHE_ENTRIES = 256
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -101,6 +121,42 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         type=int,
         default=DEFAULT_MEMORY_MB,
         help=f"memory a query may add to its worker, in MiB (default {DEFAULT_MEMORY_MB}; 0: no limit)",
+    )
+    p.add_argument(
+        "--max-result-mb",
+        type=int,
+        default=DEFAULT_MAX_RESULT_MB,
+        help=f"largest answer, in MiB; larger ones get 413 (default {DEFAULT_MAX_RESULT_MB}; 0: no limit)",
+    )
+    p.add_argument(
+        "--client-parallel",
+        type=int,
+        default=5,
+        help="queries one client (address) may run at once; more get 429 (default 5; 0: no limit)",
+    )
+    p.add_argument(
+        "--client-seconds",
+        type=float,
+        default=60.0,
+        help="seconds of query time one client may use per minute; more get 429 (default 60; 0: no limit)",
+    )
+    p.add_argument(
+        "--header-timeout",
+        type=float,
+        default=10.0,
+        help="seconds a client has to send its request headers; slower ones get 408 (default 10)",
+    )
+    p.add_argument(
+        "--trusted-proxy",
+        action="append",
+        metavar="ADDRESS",
+        help="a reverse proxy (address or network) whose X-Forwarded-For names the client (repeatable)",
+    )
+    p.add_argument(
+        "--cache",
+        type=int,
+        default=DEFAULT_CACHE_ENTRIES,
+        help=f"answers kept for identical requests (default {DEFAULT_CACHE_ENTRIES}; 0: no cache)",
     )
     p.add_argument(
         "--public-url", help="the URL clients use, if behind a proxy (for the service description)"

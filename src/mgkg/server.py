@@ -12,32 +12,31 @@ What it answers (all read-only):
   likewise), ``/downloads`` the release files, ``/health`` a real query.
 
 Safe by default: queries run in worker processes (:mod:`mgkg.querypool`) that are killed
-at the time limit, SERVICE is refused unless allow-listed, updates are refused, request
-bodies and result rows are capped, malformed queries get 400 with the parser's message,
-connections are bounded and time out, and no client ever sees a stack trace (they go to
-the server's log). The server uses only the standard library (``http.server``) so there is
-nothing more to install or audit.
+at the time limit and have no network, SERVICE is refused unless allow-listed, updates are
+refused, request bodies, answers (rows and bytes) and each client's share are capped
+(:mod:`mgkg.fairness`), malformed queries get 400 with the parser's message, and no client
+ever sees a stack trace (they go to the server's log). The HTTP layer is Starlette on
+uvicorn (:mod:`mgkg.asgi`): slow and idle connections cost little and time out.
 """
 
 from __future__ import annotations
 
 import contextlib
 import email.utils
+import hashlib
+import html
 import json
 import re
 import socket
 import sys
 import threading
 import time
-import traceback
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from . import sparql_protocol as sp
 from .errors import UserError
@@ -48,12 +47,13 @@ DEFAULT_PORT = 8000
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 10_000
 DEFAULT_MAX_REQUEST = 1 << 20  # bytes of a request body (and, with the URL, of a query)
-DEFAULT_MAX_URL = 64 * 1024
 DEFAULT_MEMORY_MB = 2048
-DEFAULT_MAX_CONNECTIONS = 128
+DEFAULT_MAX_CONNECTIONS = 1024
+DEFAULT_MAX_RESULT_MB = 64
+DEFAULT_CACHE_ENTRIES = 256
+DEFAULT_CHEAP_SECONDS = 0.25
 COUNTS_TTL = 60.0
 PAGE_CACHE = 256  # rendered resource pages kept (the release does not change while served)
-IDLE_TIMEOUT = 30.0  # seconds a connection may sit idle (slow clients, keep-alive)
 
 CSP_PAGES = CSP  # the pages' policy lives with the pages (mgkg.pages)
 PAGE_OFFERS: tuple[tuple[str, str], ...] = (
@@ -88,6 +88,20 @@ class ServerConfig:
     #: Run the query workers without a network of their own. Needed to call allow-listed
     #: SERVICE endpoints; otherwise only where the platform cannot isolate them.
     keep_worker_network: bool = False
+    #: Largest answer in bytes (413 beyond, naming the limit; 0: no limit).
+    max_result_bytes: int = DEFAULT_MAX_RESULT_MB * 1024 * 1024
+    #: Seconds a client has to send its request headers (slow clients are cut off).
+    header_timeout: float = 10.0
+    #: Reverse proxies whose X-Forwarded-For names the client (addresses or networks).
+    trusted_proxies: tuple[str, ...] = ()
+    #: Per-client limits (0: off): queries at once, query seconds per minute, crashes per 10 min.
+    client_parallel: int = 5
+    client_seconds: float = 60.0
+    client_crashes: int = 3
+    #: A query still running after this many seconds moves to the heavy lane.
+    cheap_seconds: float = DEFAULT_CHEAP_SECONDS
+    #: Answers kept for identical requests (0: no cache).
+    cache_entries: int = DEFAULT_CACHE_ENTRIES
 
 
 @dataclass
@@ -119,11 +133,16 @@ def html_response(status: int, page: str, headers: dict[str, str] | None = None)
 class App:
     """The endpoint and pages over one release; :meth:`handle` turns a request into a Response."""
 
-    def __init__(self, config: ServerConfig, site, pool, public_url: str):
+    def __init__(self, config: ServerConfig, site, pool, public_url: str, release_hash: str = ""):
+        from .answercache import AnswerCache
+        from .fairness import ClientLedger
+
         self.config = config
         self.site = site
         self.pool = pool
         self.public_url = public_url.rstrip("/")
+        self.ledger = ClientLedger(config.client_parallel, config.client_seconds, config.client_crashes)
+        self.cache = AnswerCache(config.cache_entries, release_hash)
         self._description: dict[str, bytes] = {}
         self._counts: tuple[float, dict[str, int] | None] | None = None
         self._pages: OrderedDict[str, str] = OrderedDict()
@@ -134,15 +153,16 @@ class App:
         return self.public_url + "/sparql"
 
     # -- dispatch ---------------------------------------------------------------
-    def handle(self, method: str, target: str, headers, body: bytes) -> Response:
+    def handle(self, method: str, target: str, headers, body: bytes, client: str = "") -> Response:
+        """One request: ``headers`` a case-insensitive mapping, ``client`` the client's address."""
         parts = urlsplit(target)
         path = parts.path
-        if method == "OPTIONS":
-            return Response(HTTPStatus.NO_CONTENT, headers=_preflight_headers(headers))
+        if method == "OPTIONS":  # CORS preflights are answered before this (by the middleware)
+            return Response(204, headers={"Allow": "GET, HEAD, POST, OPTIONS"})
         if path == "/sparql":
             if method not in ("GET", "HEAD", "POST"):
                 return text_response(405, "use GET or POST", {"Allow": "GET, HEAD, POST, OPTIONS"})
-            return self.sparql(method, parts.query, headers, body)
+            return self.sparql(method, parts.query, headers, body, client)
         if method not in ("GET", "HEAD"):
             return text_response(405, f"{path} answers GET only", {"Allow": "GET, HEAD, OPTIONS"})
         if path == "/":
@@ -179,7 +199,7 @@ class App:
         return text_response(404, message)
 
     # -- SPARQL -----------------------------------------------------------------
-    def sparql(self, method: str, url_query: str, headers, body: bytes) -> Response:
+    def sparql(self, method: str, url_query: str, headers, body: bytes, client: str = "") -> Response:
         accept = headers.get("Accept")
         try:
             request = sp.query_request(method, url_query, headers.get("Content-Type"), body)
@@ -200,12 +220,41 @@ class App:
             return text_response(
                 406, f"none of the accepted media types ({accept}) is offered: {offered}", _vary()
             )
-        reply = self.run_query(
-            request.query, accept, request.formats, request.default_graphs, request.named_graphs
-        )
+        key = (request.query, accept, request.formats, request.default_graphs, request.named_graphs)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return self._answer(cached, "hit")
+        from .fairness import Limited
+
+        try:
+            self.ledger.admit(client)
+        except Limited as exc:
+            return text_response(429, exc.message, {**_vary(), "Retry-After": str(exc.retry_after)})
+        elapsed, crashed, wait = 0.0, False, 0
+        try:
+            reply = self.run_query(
+                request.query,
+                accept,
+                request.formats,
+                request.default_graphs,
+                request.named_graphs,
+                client=client,
+            )
+            elapsed, crashed, wait = reply.elapsed, reply.crashed, reply.retry_after or 0
+        finally:
+            self.ledger.settle(client, elapsed, crashed, wait)
         if reply.status != 200:
-            return text_response(reply.status, reply.message, _vary())
+            extra = _vary()
+            if reply.retry_after:
+                extra["Retry-After"] = str(reply.retry_after)
+            return text_response(reply.status, reply.message, extra)
+        self.cache.put(key, reply)
+        return self._answer(reply, "miss" if self.cache.enabled else "")
+
+    def _answer(self, reply, cache: str) -> Response:
         extra = {**_vary(), "X-Query-Time": f"{reply.elapsed:.3f}"}
+        if cache:
+            extra["X-Cache"] = cache
         if reply.truncated:
             extra["X-Result-Truncated"] = f"true; rows={reply.rows}"
         return Response(200, reply.body, reply.content_type, extra)
@@ -218,7 +267,9 @@ class App:
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         timeout: float | None = None,
+        client: str | None = None,
     ):
+        """Run one query on the pool (``client``: whose share it uses; None: the server's own)."""
         from .querypool import PoolError, Reply
 
         job = {
@@ -228,11 +279,19 @@ class App:
             "default_graphs": default_graphs or [],
             "named_graphs": named_graphs or [],
             "max_rows": self.config.max_rows,
+            "max_bytes": self.config.max_result_bytes,
         }
+        priority = self.ledger.typical(client, self.config.cheap_seconds) if client is not None else 0.0
         try:
-            return self.pool.run(job, timeout or self.config.timeout)
+            return self.pool.run(job, timeout or self.config.timeout, client=client or "", priority=priority)
         except PoolError as exc:
-            return Reply(exc.status, message=exc.message)
+            return Reply(
+                exc.status,
+                message=exc.message,
+                elapsed=exc.elapsed,
+                retry_after=exc.retry_after,
+                crashed=exc.crashed,
+            )
 
     def select_json(self, text: str, timeout: float | None = None) -> list[dict[str, Any]]:
         """Rows of a SELECT run through the pool (for the home page and /health)."""
@@ -278,7 +337,10 @@ class App:
     def query_page(self, url_query: str) -> Response:
         from .pages import query_page
 
-        params = parse_qs(url_query, max_num_fields=sp.MAX_FIELDS)
+        try:
+            params = sp.parse_form(url_query)
+        except sp.ProtocolError as exc:
+            return text_response(exc.status, exc.message)
         text = (params.get("query") or [""])[0]
         example = (params.get("example") or [""])[0]
         autorun = bool(text.strip())
@@ -295,8 +357,11 @@ class App:
         )
 
     def graph(self, url_query: str, headers) -> Response:
-        params = parse_qs(url_query, max_num_fields=sp.MAX_FIELDS)
-        focus = (params.get("focus") or [None])[0]
+        try:
+            params = sp.parse_form(url_query)
+        except sp.ProtocolError as exc:
+            return text_response(exc.status, exc.message)
+        focus = (params.get("focus") or [None])[0] or None
         try:
             depth = int((params.get("depth") or ["1"])[0])
         except ValueError:
@@ -307,8 +372,14 @@ class App:
             page = self.site.graph_page(focus, depth)
         except UserError as exc:
             return self.not_found(headers, str(exc))
-        # The page carries its own Content-Security-Policy (scripts allowed by hash).
-        return Response(200, page.encode("utf-8"), "text/html; charset=utf-8")
+        # The page carries its own policy (scripts allowed by hash); the header repeats it
+        # and adds what only a header can say (who may frame the page).
+        return Response(
+            200,
+            page.encode("utf-8"),
+            "text/html; charset=utf-8",
+            {"Content-Security-Policy": page_policy(page)},
+        )
 
     def resource(self, rest: str, headers) -> Response:
         from .pages import RDF_EXTENSIONS, not_found_page, resource_page
@@ -414,18 +485,18 @@ def _vary() -> dict[str, str]:
     return {"Vary": "Accept"}
 
 
-def _preflight_headers(headers) -> dict[str, str]:
-    """CORS preflight: any method of ours, and the request headers the client names (the
-    endpoint is public, read-only and uses no credentials, so no header needs keeping out)."""
-    asked = headers.get("Access-Control-Request-Headers") or ""
-    names = [h.strip() for h in asked.split(",") if re.fullmatch(r"[A-Za-z0-9-]{1,64}", h.strip())][:20]
-    allowed = ", ".join(dict.fromkeys(["Accept", "Content-Type", *names]))
-    return {
-        "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
-        "Access-Control-Allow-Headers": allowed,
-        "Access-Control-Max-Age": "86400",
-        "Allow": "GET, HEAD, POST, OPTIONS",
-    }
+_META_CSP = re.compile(r'<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"', re.IGNORECASE)
+
+
+def page_policy(page: str) -> str:
+    """The Content-Security-Policy header for a page that declares its own in a ``<meta>``
+    (the graph view: its scripts allowed by hash), with ``frame-ancestors`` added, which a
+    ``<meta>`` policy cannot set. A page without one gets the site's policy."""
+    found = _META_CSP.search(page)
+    if found is None:
+        return CSP_PAGES
+    policy = html.unescape(found.group(1)).strip().rstrip(";")
+    return f"{policy}; frame-ancestors 'self'"
 
 
 def _rdf_extensions() -> tuple[str, ...]:
@@ -571,180 +642,6 @@ FAVICON = _favicon()
 
 
 # ---------------------------------------------------------------------------
-# HTTP
-# ---------------------------------------------------------------------------
-
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "mgkg"
-    sys_version = ""
-
-    def version_string(self) -> str:
-        return self.server_version
-
-    timeout = IDLE_TIMEOUT
-    app: App  # set on the subclass made by make_server
-    quiet = False
-
-    def setup(self) -> None:
-        super().setup()
-        # Headers and body go out in separate writes: without this, Nagle's algorithm and
-        # the client's delayed ACK add 40 ms to every response.
-        with contextlib.suppress(OSError):
-            self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server's names)
-        self._dispatch("GET")
-
-    def do_HEAD(self) -> None:  # noqa: N802
-        self._dispatch("HEAD")
-
-    def do_POST(self) -> None:  # noqa: N802
-        self._dispatch("POST")
-
-    def do_OPTIONS(self) -> None:  # noqa: N802
-        self._dispatch("OPTIONS")
-
-    def do_PUT(self) -> None:  # noqa: N802
-        self._refuse_method()
-
-    do_DELETE = do_PATCH = do_PUT  # noqa: N815
-
-    def _refuse_method(self) -> None:
-        self._drain()
-        self._send(text_response(405, "this server is read-only", {"Allow": "GET, HEAD, POST, OPTIONS"}), "")
-
-    def _drain(self) -> None:
-        length = self.headers.get("Content-Length")
-        if length and length.isdigit() and int(length) <= self.app.config.max_request_bytes:
-            self.rfile.read(int(length))
-        elif length or self.headers.get("Transfer-Encoding"):
-            self.close_connection = True
-
-    def _dispatch(self, method: str) -> None:
-        started = time.monotonic()
-        try:
-            if len(self.path) > DEFAULT_MAX_URL:
-                response = text_response(414, f"the URL is longer than {DEFAULT_MAX_URL:,} characters")
-                self.close_connection = True
-            else:
-                body, error = self._read_body(method)
-                response = error or self.app.handle(method, self.path, self.headers, body)
-        except Exception:  # noqa: BLE001 - the client gets one line; the log gets the trace
-            traceback.print_exc(file=sys.stderr)
-            response = text_response(500, "internal server error (logged on the server)")
-            self.close_connection = True
-        self._send(response, method)
-        if not self.quiet:
-            elapsed = (time.monotonic() - started) * 1000
-            target = self.path if len(self.path) <= 160 else self.path[:157] + "..."
-            self.log_message('"%s %s" %d %.0fms', method, _printable(target), response.status, elapsed)
-
-    def _read_body(self, method: str) -> tuple[bytes, Response | None]:
-        if method != "POST":
-            if self.headers.get("Content-Length") not in (None, "0") or self.headers.get("Transfer-Encoding"):
-                self._drain()
-            return b"", None
-        if self.headers.get("Transfer-Encoding"):
-            self.close_connection = True
-            return b"", text_response(
-                411, "send the body with a Content-Length (chunked bodies are not read)"
-            )
-        length = self.headers.get("Content-Length")
-        if length is None or not length.strip().isdigit():
-            self.close_connection = True
-            return b"", text_response(411, "a POST needs a Content-Length")
-        size = int(length)
-        limit = self.app.config.max_request_bytes
-        if size > limit:
-            self.close_connection = True
-            return b"", text_response(413, f"the request body is larger than {limit:,} bytes")
-        data = self.rfile.read(size)
-        if len(data) < size:
-            self.close_connection = True
-            return b"", text_response(400, "the request body ended early")
-        return data, None
-
-    def _send(self, response: Response, method: str) -> None:
-        try:
-            self.send_response(response.status)
-            headers = {
-                "Content-Type": response.content_type,
-                "Content-Length": str(len(response.body)),
-                "Access-Control-Allow-Origin": "*",
-                "Access-Control-Expose-Headers": "X-Query-Time, X-Result-Truncated",
-                "X-Content-Type-Options": "nosniff",
-                "Referrer-Policy": "no-referrer",
-                **response.headers,
-            }
-            if response.status in (204, 304):
-                headers.pop("Content-Length", None)
-                headers.pop("Content-Type", None)
-            if self.close_connection:
-                headers["Connection"] = "close"
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            if method != "HEAD" and response.status not in (204, 304):
-                self.wfile.write(response.body)
-        except (BrokenPipeError, ConnectionResetError, TimeoutError):
-            self.close_connection = True
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """http.server's own errors (bad request line, too many headers) as one plain line."""
-        try:
-            status = HTTPStatus(code)
-            text = message or status.phrase
-        except ValueError:
-            text = message or "error"
-        self.close_connection = True
-        if self.request_version == "HTTP/0.9":  # an unreadable request line: answer in HTTP/1.1
-            self.request_version = "HTTP/1.1"
-        self._send(text_response(code, text), self.command or "GET")
-
-    def log_request(self, code="-", size="-") -> None:
-        """Requests are logged once, by _dispatch (with the time taken)."""
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's name)
-        if not self.quiet:
-            sys.stderr.write(f"{self.address_string()} - {format % args}\n")
-
-
-def _printable(text: str) -> str:
-    return re.sub(r"[^\x20-\x7e]", "?", text)
-
-
-class BoundedServer(ThreadingHTTPServer):
-    """A thread per connection, at most ``max_connections`` at once (the rest get 503)."""
-
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
-
-    def __init__(self, address, handler, max_connections: int = DEFAULT_MAX_CONNECTIONS):
-        self._slots = threading.BoundedSemaphore(max_connections)
-        super().__init__(address, handler)
-
-    def process_request(self, request, client_address) -> None:
-        if not self._slots.acquire(blocking=False):
-            with contextlib.suppress(OSError):
-                request.sendall(
-                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 38\r\n"
-                    b"Retry-After: 1\r\nConnection: close\r\n\r\ntoo many connections; try again soon\r\n"
-                )
-            self.shutdown_request(request)
-            return
-        super().process_request(request, client_address)
-
-    def process_request_thread(self, request, client_address) -> None:
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self._slots.release()
-
-
-# ---------------------------------------------------------------------------
 # Starting and stopping
 # ---------------------------------------------------------------------------
 
@@ -753,25 +650,27 @@ class BoundedServer(ThreadingHTTPServer):
 class RunningServer:
     """A started server: ``url``; ``close()`` stops the server and its workers."""
 
-    httpd: BoundedServer
+    server: Any  # uvicorn.Server
+    sockets: list[socket.socket]
     app: App
     thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
+        host, port = self.sockets[0].getsockname()[:2]
         return f"http://{_url_host(host)}:{port}"
 
     def serve_forever(self) -> None:
-        self.httpd.serve_forever(poll_interval=0.25)
+        self.server.run(sockets=self.sockets)
 
     def close(self) -> None:
+        self.server.should_exit = True
         if self.thread is not None:
-            self.httpd.shutdown()
-        self.httpd.server_close()
+            self.thread.join(timeout=15)
+        for sock in self.sockets:
+            with contextlib.suppress(OSError):
+                sock.close()
         self.app.pool.close()
-        if self.thread is not None:
-            self.thread.join(timeout=10)
 
     def __enter__(self) -> RunningServer:
         return self
@@ -806,14 +705,8 @@ def build(config: ServerConfig, log=None) -> RunningServer:
     for endpoint in config.allow_services:
         if not re.match(r"^https?://[^\s<>\"]+$", endpoint):
             raise UserError(f"--allow-service expects an http(s) URL, not {endpoint!r}", 2)
-    handler = type("MgkgHandler", (Handler,), {"quiet": config.quiet})
-    try:
-        family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
-        server_class = type("MgkgServer", (BoundedServer,), {"address_family": family})
-        httpd = server_class((config.host, config.port), handler, config.max_connections)
-    except OSError as exc:
-        reason = (exc.strerror or str(exc)).lower()
-        raise UserError(f"cannot listen on {config.host}:{config.port}: {reason} (try --port)", 1) from None
+    _allow_open_files(config.max_connections + 256)
+    sock = _listen(config.host, config.port)
     try:
         cache = config.cache_dir
         store = open_store(release, cache)  # builds the on-disk store once, before the workers open it
@@ -821,14 +714,13 @@ def build(config: ServerConfig, log=None) -> RunningServer:
         del store
         settings = WorkerSettings(
             str(release),
-            str(cache) if cache else None,
             tuple(config.allow_services),
             config.memory_mb,
             isolate_network=not (config.keep_worker_network or config.allow_services),
         )
-        pool = QueryPool(settings, config.workers, log=log)
+        pool = QueryPool(settings, config.workers, log=log, cheap_seconds=config.cheap_seconds)
     except PoolError as exc:
-        httpd.server_close()
+        sock.close()
         hint = ""
         if "cannot leave the network" in exc.message or "network namespaces" in exc.message:
             hint = (
@@ -838,13 +730,48 @@ def build(config: ServerConfig, log=None) -> RunningServer:
             )
         raise UserError(f"cannot start the query workers: {exc.message}{hint}", 1) from None
     except BaseException:
-        httpd.server_close()
+        sock.close()
         raise
-    host, port = httpd.server_address[:2]
+    import uvicorn
+
+    from .asgi import make_asgi, uvicorn_config
+
+    host, port = sock.getsockname()[:2]
     public = config.public_url or f"http://{_url_host(host)}:{port}"
-    app = App(config, site, pool, public)
-    handler.app = app
-    return RunningServer(httpd, app)
+    app = App(config, site, pool, public, hashlib.sha256(release.read_bytes()).hexdigest())
+    server = uvicorn.Server(uvicorn_config(make_asgi(app, quiet=config.quiet), config))
+    return RunningServer(server, [sock], app)
+
+
+def _allow_open_files(wanted: int) -> None:
+    """Raise this process's open-file limit to ``wanted`` if the hard limit allows: each
+    connection is a file, and a common default soft limit (1,024) is below the number of
+    connections the server accepts."""
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound now so that a port in use is one clear error at start."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(1024)
+    except OSError as exc:
+        sock.close()
+        reason = (exc.strerror or str(exc)).lower()
+        raise UserError(f"cannot listen on {host}:{port}: {reason} (try --port)", 1) from None
+    sock.setblocking(False)
+    return sock
 
 
 def start(config: ServerConfig) -> RunningServer:
@@ -884,15 +811,17 @@ def serve(config: ServerConfig) -> int:
     def stop(_signum, _frame):
         raise KeyboardInterrupt
 
+    # uvicorn catches SIGINT and SIGTERM, shuts down gracefully, then raises the signal
+    # again: both end here as KeyboardInterrupt.
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         running.serve_forever()
     except KeyboardInterrupt:
-        print("mgkg serve: stopping", file=sys.stderr, flush=True)
+        pass
     finally:
+        print("mgkg serve: stopping", file=sys.stderr, flush=True)
         signal.signal(signal.SIGTERM, previous)
-        running.httpd.server_close()
-        running.app.pool.close()
+        running.close()
     return 0
 
 

@@ -367,6 +367,10 @@ def check_nesting(text: str, limit: int = MAX_NESTING) -> None:
     """Refuse brackets or quoted triples (``<< >>``) nested deeper than ``limit``:
     pyoxigraph's recursive parser overflows its stack (and crashes the process) on a few
     thousand levels, and no real query comes near."""
+    # Only an opening bracket deepens the nesting: a text with few of them cannot nest
+    # deeper than their count, and needs no scan (most queries).
+    if sum(text.count(opener) for opener in ("(", "{", "[", "<<")) <= limit:
+        return
     depth = deepest = 0
     for token in scan(text):
         if token.kind != "other":
@@ -430,6 +434,11 @@ def check_services(text: str, allowed: frozenset[str] | set[str] = frozenset()) 
     when the scanner leaves a quote or backslash it could not place, and the text mentions
     "service" anywhere (also through a \\u escape), the query is refused unread.
     """
+    # A SERVICE token is a piece of the text, and case folding maps each character on its
+    # own, so a text whose folded form (escapes undone or not) does not contain "service"
+    # has no SERVICE clause and needs no scan (most queries).
+    if "service" not in text.casefold() and "service" not in unescape(text).casefold():
+        return []
     tokens = list(scan(text))
     found: list[str | None] = []
     for i, token in enumerate(tokens):
