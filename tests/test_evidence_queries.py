@@ -254,12 +254,16 @@ def test_contested_relations_are_where_page_and_evidence_disagree(graph):
 
 
 def test_summaries_for_entity_feed_an_entity_page(graph):
-    rows = graph.run("summaries-for-entity").rows
+    rows = graph.run("summaries-for-entity", entity="kg:total-sleep-time").rows
     assert [local(r["summary"]) for r in rows] == [
         "summary-magnesium-supplementation-may-improve-total-sleep-time"
     ]
     claims = {local(c) for c in rows[0]["claims"].split()}
     assert {"finding-abbasi2012-sleep-time", "finding-mah2021-total-sleep-time"} <= claims
+    # By default: depressive disorder, whose efficacy edges are the only ones that hold.
+    default = graph.run("summaries-for-entity").rows
+    assert {r["entity"] for r in default} == {"https://w3id.org/mgkg/id/depressive-disorder"}
+    assert default[0]["edge"] is True and default[0]["certainty"] == "moderate"
     kidney = graph.run("summaries-for-entity", entity="kg:kidney-disease").rows
     assert {r["relation"] for r in kidney if r["edge"]} >= {
         "magnesium contraindicated in kidney disease",
