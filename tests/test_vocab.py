@@ -1,4 +1,4 @@
-"""CURIE expansion and the IRI base (GUIDE §2: canonical IRIs, base is a build option)."""
+"""CURIE expansion and the IRI base (canonical IRIs for external identifiers; the base is a build option)."""
 
 import pytest
 from rdflib import URIRef

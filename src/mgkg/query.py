@@ -11,7 +11,8 @@ Binding (never string concatenation of user text):
   the term goes in a VALUES block as below, which binds it the same way;
 - a remote endpoint gets a ``VALUES`` block placed at the start of the top-level WHERE
   group, written from the terms' own serialization. Not a trailing VALUES clause: that
-  would join after LIMIT and aggregation (the rdflib ``initBindings`` trap, GUIDE §4).
+  would join after LIMIT and aggregation (as rdflib's ``initBindings`` does against a
+  remote store, which answers differently from a local one).
 
 Results are the same whichever engine ran the query: the remote endpoint is asked for
 SPARQL JSON results (SELECT, ASK) or N-Triples (CONSTRUCT, DESCRIBE), one media type per

@@ -1,7 +1,8 @@
 """The embedded query engine: the release loaded into pyoxigraph, cached on disk.
 
 Why pyoxigraph and a cache: rdflib's SPARQL engine is one to three orders of magnitude
-slower (GUIDE §4), and parsing the release on every ``mgkg query`` would dominate its
+slower (a GROUP BY over 100k triples took over 120 s in rdflib and 29 ms in pyoxigraph),
+and parsing the release on every ``mgkg query`` would dominate its
 run time. The first query after a build bulk-loads ``graph/mgkg.ttl`` into an on-disk
 store under the cache directory, in a directory named by the SHA-256 of the release
 bytes (and the pyoxigraph version, whose storage format may change). Later queries open
