@@ -367,6 +367,32 @@ def test_syntax_error_gets_the_parsers_message(server):
         f"{server.url}/sparql", "POST", {"Content-Type": "application/sparql-query"}, "SELEKT * {}"
     )
     assert post.status == 400 and "syntax error" in post.text
+    # A prefix used without its PREFIX line is named, with the line to add.
+    undeclared = sparql_get(server.url, "SELECT ?c WHERE { ?c a mgkg:Claim ; rdfs:label ?l }")
+    assert undeclared.status == 400
+    assert undeclared.text.strip() == (
+        "syntax error: the prefixes are not declared: mgkg:, rdfs:; add "
+        "`PREFIX mgkg: <https://w3id.org/mgkg/ontology#>` and "
+        "`PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>`"
+    )
+
+
+def test_terms_the_graph_does_not_have_are_named_in_a_warning(server):
+    typo = sparql_get(server.url, PREFIXES + "SELECT ?d WHERE { ?c a mgkg:Clam ; mgkg:studyDesgin ?d }")
+    assert typo.status == 200 and typo.json()["results"]["bindings"] == []
+    assert typo.headers["x-warning"] == (
+        "mgkg:Clam is not a term of this graph (no triple uses it); did you mean mgkg:Claim? | "
+        "mgkg:studyDesgin is not a term of this graph (no triple uses it); did you mean mgkg:studyDesign?"
+    )
+    # A page on another origin (CORS) may read it.
+    cors = request(
+        f"{server.url}/sparql?" + urlencode({"query": PREFIXES + "ASK { ?c a mgkg:Clam }"}),
+        headers={"Origin": "https://example.org", "Accept": "application/sparql-results+json"},
+    )
+    assert "x-warning" in cors.headers.get("access-control-expose-headers", "").lower()
+    assert cors.headers["x-warning"].startswith("mgkg:Clam is not a term of this graph")
+    fine = sparql_get(server.url, SIMPLE)
+    assert fine.status == 200 and "x-warning" not in fine.headers
 
 
 @pytest.mark.parametrize(

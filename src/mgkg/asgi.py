@@ -53,7 +53,7 @@ BODY_TIMEOUT = 10.0  # seconds from the end of the headers to the end of the bod
 KEEP_ALIVE = 30
 REFUSAL_DELAY = 1.0  # seconds before a 429 goes out
 METHODS = ["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]
-EXPOSED = ["X-Query-Time", "X-Result-Truncated", "X-Cache", "Retry-After"]
+EXPOSED = ["X-Query-Time", "X-Result-Truncated", "X-Cache", "X-Warning", "Retry-After"]
 COMMON_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "X-Content-Type-Options": "nosniff",

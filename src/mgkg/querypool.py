@@ -500,7 +500,12 @@ def execute(store, job: dict[str, Any], allowed: frozenset[str], check: bool = T
         except SyntaxError as exc:
             if sp.looks_like_update(text):
                 raise sp.Refused(sp.READ_ONLY) from None
-            raise sp.ProtocolError(400, f"syntax error: {_message(exc)}") from None
+            from .catalog import project_prefixes
+            from .query_terms import undeclared_prefix_message
+
+            # One sentence for an undeclared prefix, else the parser's own message.
+            plain = undeclared_prefix_message(text, project_prefixes())
+            raise sp.ProtocolError(400, f"syntax error: {plain or _message(exc)}") from None
         except TooLarge:
             raise sp.ProtocolError(
                 413,
@@ -521,7 +526,20 @@ def execute(store, job: dict[str, Any], allowed: frozenset[str], check: bool = T
         rows=written.rows or 0,
         truncated=written.truncated,
         elapsed=time.monotonic() - started,
+        headers=_term_warnings(store, text),
     )
+
+
+def _term_warnings(store, text: str) -> dict[str, str]:
+    """``X-Warning`` naming the IRIs in the project's namespaces that the graph does not
+    have (a typo answers with no rows and no word otherwise); ASCII, one line."""
+    from .query import LocalEngine
+
+    warnings = LocalEngine(store).term_warnings(text)
+    if not warnings:
+        return {}
+    line = " | ".join(warnings).encode("ascii", "backslashreplace").decode("ascii")
+    return {"X-Warning": " ".join(line.split())[:4000]}
 
 
 def _message(exc: Exception) -> str:

@@ -257,6 +257,8 @@ class App:
             extra["X-Cache"] = cache
         if reply.truncated:
             extra["X-Result-Truncated"] = f"true; rows={reply.rows}"
+        if reply.headers.get("X-Warning"):
+            extra["X-Warning"] = reply.headers["X-Warning"]
         return Response(200, reply.body, reply.content_type, extra)
 
     def run_query(

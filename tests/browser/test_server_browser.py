@@ -186,6 +186,24 @@ def test_typed_query_and_error(site, visit):
     v.assert_clean()
 
 
+def test_a_typo_is_named_above_the_editor(site, visit):
+    v = visit(site.url, "/query")
+    v.page.wait_for_selector("body[data-state=ready]", state="attached")
+    assert v.page.locator("#query-warning").is_hidden()
+    run_typed(v, "SELECT ?s WHERE { ?s a <https://w3id.org/mgkg/ontology#Recepter> }")
+    assert wait_done(v) == 0
+    warning = v.page.locator("#query-warning")
+    warning.wait_for(state="visible")
+    assert warning.inner_text() == (
+        "Warning: <https://w3id.org/mgkg/ontology#Recepter> is not a term of this graph "
+        "(no triple uses it); did you mean mgkg:Receptor?"
+    )
+    run_typed(v, "SELECT ?s WHERE { ?s a <https://w3id.org/mgkg/ontology#Receptor> }")
+    assert wait_done(v) >= 1
+    assert v.page.locator("#query-warning").is_hidden()
+    v.assert_clean()
+
+
 def test_construct_example_shows_the_graph(site, visit):
     v = visit(site.url, "/query?example=describe-entity")
     assert wait_done(v) > 0

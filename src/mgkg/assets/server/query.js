@@ -88,7 +88,25 @@
     setState("done", rows);
   }
 
-  yasgui.on("query", function () { setState("running", 0); delete document.body.dataset.error; });
+  // The endpoint names terms the graph does not have (X-Warning): a typo otherwise
+  // answers with no rows and no word. Shown above the editor, as text.
+  var warning = document.getElementById("query-warning");
+  function watch(tab) {
+    var yasqe = tab && tab.getYasqe && tab.getYasqe();
+    if (!yasqe || yasqe.mgkgWatched) return;
+    yasqe.mgkgWatched = true;
+    yasqe.on("queryResponse", function (_yasqe, response) {
+      var text = response && response.headers && response.headers.get ? response.headers.get("X-Warning") : null;
+      warning.textContent = text ? "Warning: " + text : "";
+      warning.hidden = !text;
+    });
+  }
+
+  yasgui.on("query", function (instance, tab) {
+    watch(tab);
+    setState("running", 0);
+    delete document.body.dataset.error;
+  });
   yasgui.on("queryResponse", function (instance, tab) {
     // YASGUI announces the response before it hands it to the results view.
     window.setTimeout(function () { report(tab); }, 0);
