@@ -486,7 +486,3 @@ def test_load_eight_clients_for_ten_seconds(server):
     assert report.errors == 0, report.error_samples
     assert report.requests > 8
     assert set(report.by_kind) >= {"sparql-get-json", "sparql-post-form", "resource-page", "home"}
-
-
-def test_prefixes_constant_is_used():
-    assert "PREFIX mgkg:" in PREFIXES

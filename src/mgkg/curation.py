@@ -342,10 +342,6 @@ class Curation:
                 classes = self._classes_of(record, path)
             self.nodes[rid] = _Node(self.base.thing(rid), classes, path, record.line)
 
-    def _node_is(self, rid: str, cls: URIRef) -> bool:
-        node = self.nodes.get(rid)
-        return bool(node) and any(self.ontology.is_a(c, cls) for c in node.classes)
-
     # -- values -------------------------------------------------------------------
 
     def _reference(self, value: Any, path: str, line: int, what: str, range_: URIRef | None) -> URIRef | None:

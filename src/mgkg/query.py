@@ -767,12 +767,6 @@ def run(
     return engine.run(prepare(query, params or {}, engine)).limited(limit)
 
 
-def local_engine(release: Path | None = None, root: Path | None = None, memory: bool = False) -> LocalEngine:
-    from .store import open_store
-
-    return LocalEngine(open_store(release, root=root, memory=memory))
-
-
 __all__ = [
     "FORMATS",
     "GRAPH_FORMATS",
