@@ -321,6 +321,22 @@ def test_graph_view(site, visit):
     v.assert_clean()
 
 
+def test_graph_view_on_a_phone(site, visit):
+    """At 390x844 the graph comes first and fills most of the screen (it was squeezed to
+    nothing beside the legend and the card); nothing is wider than the screen."""
+    v = visit(site.url, "/graph", width=390, height=844)
+    v.page.wait_for_selector("body[data-ready=true]", state="attached", timeout=120_000)
+    assert v.page.evaluate("document.documentElement.scrollWidth") <= 390
+    graph = v.page.locator("#mgkg-network canvas").bounding_box()
+    assert graph["width"] >= 350 and graph["height"] >= 0.5 * 844
+    assert graph["y"] < 844 / 3  # on the first screen, under the header
+    card = v.page.locator("#mgkg-card").bounding_box()
+    side = v.page.locator("#mgkg-side").bounding_box()
+    assert graph["y"] + graph["height"] <= card["y"] <= side["y"]  # graph, card, legend
+    v.screenshot("graph-phone")
+    v.assert_clean()
+
+
 # ---------------------------------------------------------------------------
 # Hostile data: shown as text, never run
 # ---------------------------------------------------------------------------
