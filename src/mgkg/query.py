@@ -362,15 +362,21 @@ class LocalEngine:
     def __init__(self, store: ox.Store, allow_services: tuple[str, ...] = ()):
         self.store = store
         self.allow_services = frozenset(allow_services)
+        self._occurs: dict[str, bool] = {}  # the release is read-only: an answer stays true
 
     def occurs(self, iri: str) -> bool:
         """Whether ``iri`` is the subject, predicate or object of some triple."""
-        node = f"<{iri}>"
-        return bool(
-            self.store.query(
-                f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s {node} ?o }} UNION {{ ?s ?p {node} }} }}"
+        known = self._occurs.get(iri)
+        if known is None:
+            node = f"<{iri}>"
+            known = bool(
+                self.store.query(
+                    f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s {node} ?o }} UNION {{ ?s ?p {node} }} }}"
+                )
             )
-        )
+            if len(self._occurs) < 10_000:  # bounded: a client's made-up IRIs cannot grow it
+                self._occurs[iri] = known
+        return known
 
     def vocabulary(self, namespace: str) -> list[str]:
         """The IRIs under ``namespace`` that occur in the graph (a full scan: for suggestions)."""

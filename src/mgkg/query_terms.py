@@ -33,7 +33,10 @@ class NamedTerm:
 
 def declared_prefixes(text: str) -> dict[str, str]:
     """The PREFIX declarations of a query: prefix (without the colon) -> namespace IRI."""
-    tokens = list(scan(text))
+    return _declared(list(scan(text)))
+
+
+def _declared(tokens: list) -> dict[str, str]:
     declared: dict[str, str] = {}
     for i, token in enumerate(tokens[:-2]):
         if token.kind == "word" and token.text.upper() == "PREFIX":
@@ -53,8 +56,8 @@ def _prefixed(token_text: str) -> tuple[str, str] | None:
 
 def undeclared_prefixes(text: str) -> list[str]:
     """Prefixes the query uses in a prefixed name without declaring them, in order of use."""
-    declared = declared_prefixes(text)
     tokens = list(scan(text))
+    declared = _declared(tokens)
     missing: list[str] = []
     for i, token in enumerate(tokens):
         if token.kind != "word" or (i and tokens[i - 1].text.upper() == "PREFIX"):
@@ -67,8 +70,8 @@ def undeclared_prefixes(text: str) -> list[str]:
 
 def named_terms(text: str) -> list[NamedTerm]:
     """Every absolute IRI the query names, prefixed names expanded (declarations excluded)."""
-    declared = declared_prefixes(text)
     tokens = list(scan(text))
+    declared = _declared(tokens)
     found: list[NamedTerm] = []
     for i, token in enumerate(tokens):
         previous = tokens[i - 1].text.upper() if i else ""

@@ -467,8 +467,12 @@ class QueryPool:
 # ---------------------------------------------------------------------------
 
 
-def execute(store, job: dict[str, Any], allowed: frozenset[str], check: bool = True) -> Reply:
-    """Check (unless ``check`` is False), run and write one query job (in a worker process)."""
+def execute(store, job: dict[str, Any], allowed: frozenset[str], check: bool = True, terms=None) -> Reply:
+    """Check (unless ``check`` is False), run and write one query job (in a worker process).
+
+    ``terms`` is the worker's :class:`mgkg.query.LocalEngine` over ``store``, kept for its
+    life so that each term looked up for a warning is looked up once.
+    """
     import pyoxigraph as ox
 
     from . import sparql_protocol as sp
@@ -526,16 +530,16 @@ def execute(store, job: dict[str, Any], allowed: frozenset[str], check: bool = T
         rows=written.rows or 0,
         truncated=written.truncated,
         elapsed=time.monotonic() - started,
-        headers=_term_warnings(store, text),
+        headers=_term_warnings(terms, store, text),
     )
 
 
-def _term_warnings(store, text: str) -> dict[str, str]:
+def _term_warnings(terms, store, text: str) -> dict[str, str]:
     """``X-Warning`` naming the IRIs in the project's namespaces that the graph does not
     have (a typo answers with no rows and no word otherwise); ASCII, one line."""
     from .query import LocalEngine
 
-    warnings = LocalEngine(store).term_warnings(text)
+    warnings = (terms or LocalEngine(store)).term_warnings(text)
     if not warnings:
         return {}
     line = " | ".join(warnings).encode("ascii", "backslashreplace").decode("ascii")
@@ -597,6 +601,9 @@ def worker_main(argv: list[str] | None = None) -> int:
         send_conn.send(("error", f"{type(exc).__name__}: {exc}"))
         return 1
     allowed = frozenset(args.allow_service)
+    from .query import LocalEngine
+
+    terms = LocalEngine(store)
     send_conn.send((READY, os.getpid()))
     while True:
         try:
@@ -606,7 +613,7 @@ def worker_main(argv: list[str] | None = None) -> int:
         if job is None:
             return 0
         try:
-            reply = execute(store, job, allowed, check=not args.no_query_checks)
+            reply = execute(store, job, allowed, check=not args.no_query_checks, terms=terms)
         except MemoryError:
             reply = Reply(500, message="the query ran out of memory")
         except Exception as exc:  # noqa: BLE001 - one line to the client, details to the log
