@@ -33,6 +33,7 @@ from urllib.parse import quote
 
 import networkx as nx
 
+from . import plain
 from .errors import UserError
 from .vocab import CURIE_PREFIXES, DEFAULT_BASE
 
@@ -458,6 +459,8 @@ class Evidence:
     grade: str | None = None
     sources: list[Source] = field(default_factory=list)
     exceeds_upper_limit: bool = False
+    dose_mg: float | None = None
+    polarity: str | None = None
 
 
 @dataclass
@@ -478,6 +481,7 @@ class Summary:
     reason: str | None = None
     asserts: bool | None = None
     claims: int = 0
+    best: str | None = None  # the best-graded study among the findings it weighs, as a short citation
 
 
 @dataclass
@@ -502,6 +506,20 @@ class Claim:
     contraindication: bool = False
     summary: Summary | None = None
     exceeds_upper_limit: bool = False
+    dose_mg: float | None = None
+    polarity: str | None = None
+    commercial: list[str] = field(default_factory=list)  # money behind its sources, in plain words
+    upper_limit: bool = False  # the claim states a Tolerable Upper Intake Level
+
+    @property
+    def is_safety(self) -> bool:
+        """A warning a learner must not miss: a contraindication, risk, interaction or side
+        effect (by predicate, by the object's class, or by its summary's evidence class)."""
+        return (
+            self.contraindication
+            or self.upper_limit
+            or (self.summary is not None and (self.summary.evidence_class or "").lower() == "safety")
+        )
 
     @property
     def grade_tier(self) -> str:
@@ -552,6 +570,8 @@ class Entity:
     close: list[str] = field(default_factory=list)
     note: str | None = None
     attributes: list[tuple[str, str, str]] = field(default_factory=list)  # (predicate, value, basis)
+    counterparties: list[str] = field(default_factory=list)  # of a commercial relationship: the vendors
+    counterparty_labels: list[str] = field(default_factory=list)
 
     @property
     def curie(self) -> str:
@@ -567,6 +587,9 @@ class Model:
         self._sources: dict[str, Source] = {}
         self._assessed = sorted(p for p in index.pos if local_name(p) in evidence.assessed_names)
         self._summarizes = sorted(p for p in index.pos if mgkg_name(p) == "summarizes")
+        self._summary_nodes: dict[str, Summary] = {}
+        self._upper_limit: tuple[str, str, float] | None | bool = False  # False: not looked up yet
+        self._counterparties = {v for q in index.pos if mgkg_name(q) == "counterparty" for v in index.pos[q]}
 
     # -- names and classes --------------------------------------------------
     def label(self, iri: Term) -> str:
@@ -641,6 +664,10 @@ class Model:
             exact=ix.iris(iri, SKOS_EXACT),
             close=ix.iris(iri, SKOS_CLOSE),
             note=ix.text(iri, *[p for p in ix.properties(iri) if mgkg_name(p) == "localTermNote"]),
+            counterparties=[v for p in self._named(iri, ["counterparty"]) for v in ix.iris(iri, p)],
+            counterparty_labels=[
+                self.label(v) for p in self._named(iri, ["counterparty"]) for v in ix.iris(iri, p)
+            ],
         )
 
     # -- sources ------------------------------------------------------------
@@ -799,9 +826,60 @@ class Model:
                             grade=grade.label if grade else None,
                             sources=[self.source(s) for s in ix.iris(finding, DERIVED_FROM)],
                             exceeds_upper_limit=self._flag(finding, "exceedsUpperLimit"),
+                            dose_mg=self._number(finding, "qualifierDoseMgPerDay"),
+                            polarity=self._ref_label(finding, "polarity"),
                         )
                     )
         return sorted(out, key=lambda e: e.statement)
+
+    def _number(self, iri: str, name: str) -> float | None:
+        value = next((self.index.value(iri, p) for p in self._named(iri, [name])), None)
+        try:
+            return float(value.value) if isinstance(value, Lit) else None
+        except ValueError:
+            return None
+
+    def _ref_label(self, iri: str, name: str) -> str | None:
+        return next((self.label(o) for p in self._named(iri, [name]) for o in self.index.iris(iri, p)), None)
+
+    def upper_limit(self) -> tuple[str, str, float] | None:
+        """The adult Tolerable Upper Intake Level for supplemental magnesium, as the graph
+        records it: (IRI, label, mg/day); ``None`` when the graph has no such value."""
+        if self._upper_limit is False:
+            found = None
+            for cls, members in sorted(self.index.instances.items()):
+                if mgkg_name(cls) != "ReferenceValue":
+                    continue
+                for iri in sorted(members):
+                    kind = next(
+                        (self.index.text(iri, p) for p in self._named(iri, ["referenceValueType"])), None
+                    )
+                    age = self._number(iri, "ageMinYears")
+                    amount = self._number(iri, "amountMgPerDay")
+                    if kind == "UL" and age is not None and age >= 18 and amount is not None:
+                        found = (iri, self.label(iri), amount)
+                        break
+            self._upper_limit = found
+        return self._upper_limit or None
+
+    def commercial_notes(self, source: str) -> list[str]:
+        """Money behind a source, in words a learner reads on a card: the page that earns a
+        commission from a vendor, or the vendor's own material."""
+        ix, notes = self.index, []
+        for p in self._named(source, ["disclosesRelationship"]):
+            for rel in ix.iris(source, p):
+                if not self._flag(rel, "earnsCommission"):
+                    continue
+                for q in self._named(rel, ["counterparty"]):
+                    for vendor in ix.iris(rel, q):
+                        notes.append(f"from a page that earns a commission from {self.label(vendor)}")
+        for p in self._named(source, ["publisher"]):
+            for publisher in ix.iris(source, p):
+                if publisher in self._counterparties:
+                    notes.append(
+                        f"from {self.label(publisher)}'s own material: the vendor the page earns a commission from"
+                    )
+        return notes
 
     def _flag(self, iri: str, name: str) -> bool:
         value = next((self.index.value(iri, p) for p in self._named(iri, [name])), None)
@@ -845,6 +923,11 @@ class Model:
         return sorted(found, key=order)
 
     def _summary_node(self, node: str, summarizes: str) -> Summary:
+        if node not in self._summary_nodes:
+            self._summary_nodes[node] = self._read_summary(node, summarizes)
+        return self._summary_nodes[node]
+
+    def _read_summary(self, node: str, summarizes: str) -> Summary:
         ix = self.index
 
         def value(name: str) -> Term | None:
@@ -859,6 +942,17 @@ class Model:
             return int(term.value) if isinstance(term, Lit) and term.value.isdigit() else None
 
         plain, reason = value("plainSummary"), value("edgeReason")
+        best = None
+        ranked = []
+        for claim in ix.iris(node, summarizes):
+            grade = self.grade(claim)
+            for src in ix.iris(claim, DERIVED_FROM):
+                source = self.source(src)
+                if source.kind == "peer-reviewed" and grade is not None:
+                    ranked.append((GRADE_ORDER.index(grade.tier), source.label, source))
+        if ranked:
+            _rank, _label, source = min(ranked, key=lambda r: (r[0], r[1]))
+            best = source.label + (f" ({source.design})" if source.design else "")
         return Summary(
             iri=node,
             certainty=label("certainty"),
@@ -870,6 +964,7 @@ class Model:
             reason=reason.value if isinstance(reason, Lit) else None,
             asserts=self._flag(node, "assertsEdge"),
             claims=len(ix.iris(node, summarizes)),
+            best=best,
         )
 
     def claim(self, iri: str) -> Claim:
@@ -890,6 +985,8 @@ class Model:
             evidence=self.evidence_links(iri),
             summary=self.summary(iri),
             exceeds_upper_limit=self._flag(iri, "exceedsUpperLimit"),
+            dose_mg=self._number(iri, "qualifierDoseMgPerDay"),
+            polarity=self._ref_label(iri, "polarity"),
         )
         kinds: set[str] = set()
         for p in sorted(ix.properties(iri)):
@@ -898,6 +995,7 @@ class Model:
                 for src in ix.iris(iri, p):
                     source = self.source(src)
                     claim.sources.append(source)
+                    claim.commercial += [n for n in self.commercial_notes(src) if n not in claim.commercial]
                     if source.kind:
                         kinds.add(source.kind)
             elif name == "restsOn":
@@ -924,6 +1022,9 @@ class Model:
                     claim.qualifiers.append((re.sub(r"^qualifier:\s*", "", self.label(p)), text))
         claim.kinds = sorted(kinds, key=list(SOURCE_KINDS.values()).index)
         claim.sources.sort(key=lambda s: (s.kind != "peer-reviewed", s.label))
+        claim.upper_limit = isinstance(obj, str) and any(
+            self.index.text(obj, p) == "UL" for p in self._named(obj, ["referenceValueType"])
+        )
         claim.contraindication = mgkg_name(predicate) in CONTRAINDICATION_PREDICATES or (
             isinstance(obj, str)
             and any(mgkg_name(t) in CONTRAINDICATION_CLASSES for t in ix.iris(obj, RDF_TYPE))
@@ -989,6 +1090,7 @@ def build_claim_graph(source: Any, evidence: EvidenceMapping = EVIDENCE) -> nx.M
         else:
             entity: Entity = graph.nodes[claim.subject]["entity"]
             entity.attributes.append((claim.predicate_label, model.label(claim.object), claim.basis))
+    graph.graph["upper_limit"] = model.upper_limit()
     graph.graph["literal_claims"] = sum(len(graph.nodes[n]["entity"].attributes) for n in graph)
     return graph
 
@@ -1115,6 +1217,9 @@ def summary_record(summary: Summary | None) -> dict[str, Any] | None:
         "reason": summary.reason,
         "asserts_edge": summary.asserts,
         "claims": summary.claims,
+        "best": summary.best,
+        "answer": plain.answer(summary),
+        "certainty_tier": EVIDENCE.grade_tier(summary.certainty) if summary.certainty else "ungraded",
     }
 
 
@@ -1160,7 +1265,12 @@ def claim_record(graph: nx.MultiDiGraph, claim: Claim) -> dict[str, Any]:
         "asserted_as_edge": claim.asserted,
         "summary": summary_record(claim.summary),
         "exceeds_upper_limit": claim.exceeds_upper_limit,
+        "dose_note": plain.dose_note(claim.dose_mg, graph.graph.get("upper_limit")),
         "contraindication": claim.contraindication,
+        "safety": claim.is_safety,
+        "grade_text": plain.grade_wording(claim),
+        "polarity": claim.polarity,
+        "commercial": claim.commercial,
         "passage": {"section": claim.section, "quotation": claim.quotation}
         if claim.section or claim.quotation
         else None,
@@ -1174,6 +1284,8 @@ def claim_record(graph: nx.MultiDiGraph, claim: Claim) -> dict[str, Any]:
                 "directness": e.directness,
                 "grade": e.grade,
                 "exceeds_upper_limit": e.exceeds_upper_limit,
+                "dose_note": plain.dose_note(e.dose_mg, graph.graph.get("upper_limit")),
+                "polarity": e.polarity,
                 "sources": [source_record(s) for s in e.sources],
             }
             for e in claim.evidence
@@ -1201,4 +1313,5 @@ def entity_record(entity: Entity) -> dict[str, Any]:
         "external_ids": external_ids(entity),
         "note": entity.note,
         "attributes": [{"name": n, "value": v, "basis": b} for n, v, b in entity.attributes],
+        "commercial": [f"the page earns a commission from {v}" for v in entity.counterparty_labels],
     }

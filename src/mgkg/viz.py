@@ -40,6 +40,7 @@ from typing import Any
 
 import networkx as nx
 
+from . import plain
 from .errors import UserError
 from .graphmodel import (
     BASIS_ORDER,
@@ -91,19 +92,37 @@ NODE_STYLES: tuple[tuple[str, str, str, str, str], ...] = (
 OTHER_STYLE = ("", "other", "other", "#9ca3af", "dot")
 
 #: Evidence grade tiers (see ``graphmodel.EVIDENCE``): tier -> (legend label, colour).
+#: Each colour carries white badge text at 4.5:1 or more and stands at 3:1 or more against
+#: the white canvas (WCAG 2.1 AA; tests/test_contrast.py checks both).
 GRADE_STYLES: dict[str, tuple[str, str]] = {
     "high": ("high", "#15803d"),
     "moderate": ("moderate", "#4d7c0f"),
-    "low": ("low", "#ca8a04"),
+    "low": ("low", "#a16207"),
     "reference": ("reference value", "#0369a1"),
-    "very-low": ("very low", "#ea580c"),
+    "very-low": ("very low", "#c2410c"),
     "preclinical": ("preclinical only", "#7c3aed"),
-    "page": ("page assertion only", "#78716c"),
+    "page": ("page assertion only", "#57534e"),
     "other": ("other grade", "#334155"),
-    "ungraded": ("ungraded", "#a8a29e"),
-    "vendor": ("vendor claim only", "#db2777"),
-    "not-supported": ("not supported", "#b91c1c"),
+    "ungraded": ("ungraded", "#6b7280"),
+    "vendor": ("vendor claim only", "#be185d"),
+    "not-supported": ("not supported or no effect", "#b91c1c"),
 }
+#: The grade as a pattern too (never colour alone): a four-step meter beside each grade label.
+GRADE_METER: dict[str, str] = {
+    "high": "●●●●",
+    "moderate": "●●●○",
+    "low": "●●○○",
+    "reference": "■ ref",
+    "very-low": "●○○○",
+    "preclinical": "○ lab",
+    "page": "○ page",
+    "other": "◇",
+    "ungraded": "–",
+    "vendor": "$ vendor",
+    "not-supported": "✗",
+}
+#: Safety warnings are drawn first and bold: this colour and width, whatever their grade.
+SAFETY_STYLE = {"color": "#b91c1c", "width": 5, "mark": "⚠"}
 #: What a claim rests on -> (legend label, vis dash pattern; false = solid).
 BASIS_STYLES: dict[str, tuple[str, Any]] = {
     "peer-reviewed": ("peer-reviewed evidence", False),
@@ -124,6 +143,7 @@ VERDICT_MARKS: dict[str, tuple[str, str]] = {
 CONTRAINDICATION_STYLE = {"mark": "⚠", "arrow": "bar", "label": "contraindication or risk"}
 
 assert set(GRADE_STYLES) == set(GRADE_ORDER), "every grade tier needs a style"  # noqa: S101
+assert set(GRADE_METER) == set(GRADE_ORDER), "every grade tier needs a pattern"  # noqa: S101
 assert set(BASIS_STYLES) == set(BASIS_ORDER), "every basis needs a style"  # noqa: S101
 
 
@@ -209,6 +229,8 @@ def _spread_by_rank(pos: dict) -> dict:
 class ViewOptions:
     title: str = "mgkg: magnesium and brain health"
     subtitle: str = ""
+    #: The site menu (href, text) when the view is a page of the web app; none for a file.
+    nav: tuple[tuple[str, str], ...] = ()
     size_by: str = "degree"  # or "evidence"
     physics_threshold: int = PHYSICS_THRESHOLD
     edge_labels: bool | None = None  # None: on up to EDGE_LABEL_LIMIT claims
@@ -316,16 +338,27 @@ def view_data(
         "grades": {t: GRADE_STYLES[t][1] for t in GRADE_STYLES},
         "bases": {b: BASIS_STYLES[b][1] for b in BASIS_STYLES},
         "verdicts": {t: VERDICT_MARKS[t][0] for t in VERDICT_MARKS},
+        "meters": GRADE_METER,
+        "grade_order": list(GRADE_ORDER),
+        "grade_labels": {t: GRADE_STYLES[t][0] for t in GRADE_STYLES},
+        "safety": SAFETY_STYLE,
         "contraindication": CONTRAINDICATION_STYLE,
         "kinds": SOURCE_KIND_LABELS,
     }
+    links = _commercial_links(graph, ids)
     for path in paths or []:
         path["node_ids"] = [ids[n] for n in path.pop("node_iris")]
         path["edge_ids"] = [edge_ids[k] for k in path.pop("claim_iris") if k in edge_ids]
     return {
         "title": options.title,
         "subtitle": options.subtitle,
-        "counts": {"nodes": len(out_nodes), "edges": len(out_edges)},
+        "counts": {
+            "nodes": len(out_nodes),
+            "edges": len(out_edges),
+            # claims whose object is a value (a dose, a name): on their entity's card, not drawn
+            "values": sum(len(graph.nodes[n]["entity"].attributes) for n in nodes),
+            "safety": sum(1 for e in out_edges if e["safety"]),
+        },
         "physics": not large,
         "edge_labels": edge_labels,
         "size_by": options.size_by,
@@ -335,9 +368,36 @@ def view_data(
         "grade_definitions": grade_definitions,
         "legend": legend,
         "styles": styles,
+        "links": links,
+        "glossary": [{"term": t, "meaning": m} for t, m in plain.GLOSSARY],
+        "questions": [dict(q) for q in plain.QUESTIONS],
+        "synonyms": plain.SEARCH_SYNONYMS,
+        "nav": [{"href": h, "text": t} for h, t in options.nav],
         "paths": paths or [],
         "highlight": [ids[n] for n in highlight or [] if n in ids],
     }
+
+
+def _commercial_links(graph: nx.MultiDiGraph, ids: dict[str, str]) -> list[dict[str, Any]]:
+    """Lines that are not claims: a commercial relationship joined to the vendor it earns
+    from and to what the vendor sells, so money is drawn connected to what it concerns."""
+    links = []
+    for iri in sorted(graph):
+        entity = graph.nodes[iri]["entity"]
+        if "CommercialRelationship" not in {mgkg_name(c) for c in entity.ancestors}:
+            continue
+        for vendor in entity.counterparties:
+            if vendor not in ids:
+                continue
+            links.append({"from": ids[iri], "to": ids[vendor], "label": "commission from"})
+            for _u, product, data in sorted(
+                graph.out_edges(vendor, data=True), key=lambda e: e[2]["claim"].iri
+            ):
+                if data["claim"].predicate_label in ("offers", "manufactures") and product in ids:
+                    pair = {"from": ids[iri], "to": ids[product], "label": "earns on"}
+                    if pair not in links:
+                        links.append(pair)
+    return [{**link, "id": f"l{i}"} for i, link in enumerate(links)]
 
 
 def _intern(
@@ -426,7 +486,18 @@ def render_html(data: dict[str, Any]) -> str:
     vis_js = _vis_file("vis-network.min.js")
     app_js = _asset("viz.js")
     csp = offline_csp(vis_js, app_js)
+    nav = ""
+    if data.get("nav"):
+        items = "".join(
+            f'<a href="{html.escape(item["href"], quote=True)}"'
+            + (' aria-current="page"' if item["href"] == "/graph" else "")
+            + f">{html.escape(item['text'])}</a>"
+            for item in data["nav"]
+            if item["href"].startswith("/")
+        )
+        nav = f'<nav class="site-menu" aria-label="Site"><a class="home" href="/">mgkg</a>{items}</nav>'
     parts = {
+        "NAV": nav,
         "CSP": html.escape(csp, quote=True),
         "TITLE": html.escape(data["title"]),
         "VIS_CSS": _vis_file("vis-network.css"),
