@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: run build install test test-fast lint validate stats clean bench bench-endpoint bench-quick yasgui
+.PHONY: run build install test test-fast lint validate stats clean bench bench-endpoint bench-quick yasgui axe
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -76,3 +76,10 @@ bench-quick: install $(VENV)/.installed-bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info src/*.egg-info
+
+# axe-core for the accessibility browser tests (tests only, never served), at this exact version.
+AXE_VERSION ?= 4.10.3
+
+## axe: refresh tests/browser/vendor/axe.min.js from axe-core $(AXE_VERSION) on the npm registry (needs npm)
+axe: install
+	$(PY) tools/vendor_axe.py $(AXE_VERSION)

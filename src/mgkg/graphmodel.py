@@ -898,7 +898,8 @@ class Model:
     def summaries_about(self, iri: str) -> list[tuple[Summary, tuple[str, str, Term], list[str]]]:
         """Evidence summaries of the relations with ``iri`` at one end: each with its
         (subject, predicate, object) and the claims it weighs, safety first, then the
-        relations that are facts, then the rest (for the page of an entity)."""
+        relations that are facts, then the rest by certainty, strongest first (for the
+        page of an entity: the first non-safety one is the best-supported answer)."""
         ix = self.index
         found = []
         for position in ("subject", "object"):
@@ -913,14 +914,23 @@ class Model:
         def order(item):
             summary, triple, _ = item
             safety = (summary.evidence_class or "").lower() == "safety"
+            certainty = self.evidence.grade_tier(summary.certainty) if summary.certainty else "ungraded"
             return (
                 not safety,
                 not summary.asserts,
+                GRADE_ORDER.index(certainty),
                 self.label(triple[1]).lower(),
                 self.label(triple[2]).lower(),
             )
 
         return sorted(found, key=order)
+
+    def summary_node(self, iri: str) -> Summary | None:
+        """The evidence summary ``iri`` itself, or ``None`` when ``iri`` is not one."""
+        for p in self._summarizes:
+            if self.index.iris(iri, p):
+                return self._summary_node(iri, p)
+        return None
 
     def _summary_node(self, node: str, summarizes: str) -> Summary:
         if node not in self._summary_nodes:

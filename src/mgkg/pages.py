@@ -26,6 +26,7 @@ from urllib.parse import quote, urlencode
 
 import jinja2
 
+from . import plain
 from .graphmodel import (
     DERIVED_FROM,
     GRADE_ORDER,
@@ -187,14 +188,15 @@ class Site:
         ]
 
     # -- the graph view ---------------------------------------------------------
-    def graph_page(self, focus: str | None = None, depth: int = 1) -> str:
-        """The visualization page (mgkg.viz) for the whole graph or an entity's neighbourhood."""
+    def graph_page(self, focus: str | None = None, depth: int = 1, view: str = "graph") -> str:
+        """The visualization page (mgkg.viz) for the whole graph or an entity's neighbourhood,
+        with the site menu, opening in the graph, the Safety view or the claims table."""
         from .viz import show
 
-        key = (focus, depth)
+        key = (focus, depth, view)
         with self.lock:
             if key not in self._viz_cache:
-                page = show(graph=self.graph, focus=focus, depth=depth).html
+                page = show(graph=self.graph, focus=focus, depth=depth, nav=NAV, start_view=view).html
                 if len(self._viz_cache) > 32:
                     self._viz_cache.clear()
                 self._viz_cache[key] = page
@@ -268,6 +270,7 @@ NAV = (
     ("/", "Home"),
     ("/query", "Query"),
     ("/graph", "Graph"),
+    ("/glossary", "How to read this"),
     ("/ontology", "Ontology"),
     ("/downloads", "Downloads"),
     ("/sparql", "SPARQL"),
@@ -327,7 +330,10 @@ def environment() -> jinja2.Environment:
     env.tests["literal"] = lambda value: isinstance(value, Lit)
     env.filters["urlencode_slug"] = _slug
     env.filters["kind_label"] = kind_label
+    from .viz import GRADE_METER
+
     env.globals.update(xsd_string=XSD_NS + "string", nav=NAV, disclaimer=DISCLAIMER)
+    env.globals.update(answer=plain.answer, grade_text=plain.grade_wording, meters=GRADE_METER)
     return env
 
 
@@ -389,6 +395,26 @@ def home_page(site: Site, counts: dict[str, int] | None, endpoint: str) -> str:
         curl_example=CURL_EXAMPLE,
         ids=site.ids,
         downloads=list(site.downloads.values()),
+    )
+
+
+def glossary_page(site: Site) -> str:
+    """How to read the views: the guided start (questions that open the right view), the
+    glossary and the grades by colour, pattern and words."""
+    from .viz import GRADE_METER, GRADE_STYLES
+
+    questions = []
+    for q in plain.QUESTIONS:
+        href = "/graph?" + urlencode({"focus": q["focus"]} if q.get("focus") else {"view": q["view"]})
+        questions.append({**q, "href": href})
+    return render(
+        "glossary.html",
+        "How to read this",
+        "/glossary",
+        questions=questions,
+        glossary=plain.GLOSSARY,
+        grades=[(t, GRADE_STYLES[t][0], GRADE_METER[t]) for t in GRADE_ORDER],
+        meanings=dict(plain.GLOSSARY),
     )
 
 
@@ -477,11 +503,22 @@ def resource_page(site: Site, iri: str) -> str:
             ((s, p) for p, by_object in ix.pos.items() for s in by_object.get(iri, [])),
             key=lambda sp: (site.label(sp[1]).lower(), site.label(sp[0]).lower(), sp[0]),
         )
+        own_summary = site.model.summary_node(iri) if claim is None else None
+        limit = site.model.upper_limit()
+        best = next(
+            (e for e in summaries if (e["summary"].evidence_class or "").lower() != "safety"),
+            None,
+        )
+        safety = [e for e in summaries if (e["summary"].evidence_class or "").lower() == "safety"]
         return render(
             "resource.html",
             label,
             site=site,
             iri=iri,
+            own_summary=own_summary,
+            best=best,
+            safety=safety,
+            dose_note=plain.dose_note(claim.dose_mg, limit) if claim is not None else None,
             types=ix.iris(iri, RDF_TYPE),
             definition=ix.text(iri, SKOS_DEFINITION, DCTERMS_NS + "description", RDFS_COMMENT),
             synonyms=ix.texts(iri, SKOS_ALT),
@@ -664,6 +701,7 @@ __all__ = [
     "detect_base",
     "downloads_page",
     "error_page",
+    "glossary_page",
     "home_page",
     "humanize",
     "not_found_page",

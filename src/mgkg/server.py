@@ -177,6 +177,10 @@ class App:
             path.startswith("/ontology.") and path[len("/ontology") :] in _rdf_extensions()
         ):
             return self.ontology(path[len("/ontology") :], headers)
+        if path == "/glossary":
+            from .pages import glossary_page
+
+            return html_response(200, glossary_page(self.site))
         if path == "/downloads":
             from .pages import downloads_page
 
@@ -370,8 +374,13 @@ class App:
             depth = -1
         if not 0 <= depth <= 3:
             return text_response(400, "depth must be 0, 1, 2 or 3")
+        view = (params.get("view") or ["graph"])[0]
+        from .viz import START_VIEWS
+
+        if view not in START_VIEWS:
+            return text_response(400, f"view must be one of {', '.join(START_VIEWS)}")
         try:
-            page = self.site.graph_page(focus, depth)
+            page = self.site.graph_page(focus, depth, view)
         except UserError as exc:
             return self.not_found(headers, str(exc))
         # The page carries its own policy (scripts allowed by hash); the header repeats it

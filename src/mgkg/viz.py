@@ -55,6 +55,8 @@ from .graphmodel import (
 VIS_VERSION = "vis-9.1.2"
 #: Above this many nodes physics is off and positions come from networkx.
 PHYSICS_THRESHOLD = 400
+#: The views a page can open in (``mgkg serve``'s ``/graph?view=``).
+START_VIEWS = ("graph", "safety", "table")
 #: Above this many claims edge labels are left off the canvas (still in the cards).
 EDGE_LABEL_LIMIT = 1500
 
@@ -231,6 +233,8 @@ class ViewOptions:
     subtitle: str = ""
     #: The site menu (href, text) when the view is a page of the web app; none for a file.
     nav: tuple[tuple[str, str], ...] = ()
+    #: The view the page opens in: the graph, the Safety view or the claims table.
+    start_view: str = "graph"
     size_by: str = "degree"  # or "evidence"
     physics_threshold: int = PHYSICS_THRESHOLD
     edge_labels: bool | None = None  # None: on up to EDGE_LABEL_LIMIT claims
@@ -373,6 +377,7 @@ def view_data(
         "questions": [dict(q) for q in plain.QUESTIONS],
         "synonyms": plain.SEARCH_SYNONYMS,
         "nav": [{"href": h, "text": t} for h, t in options.nav],
+        "start_view": options.start_view,
         "paths": paths or [],
         "highlight": [ids[n] for n in highlight or [] if n in ids],
     }
@@ -652,6 +657,8 @@ def show(
     title: str | None = None,
     root: Path | None = None,
     graph: nx.MultiDiGraph | None = None,
+    nav: tuple[tuple[str, str], ...] = (),
+    start_view: str = "graph",
 ) -> VizView:
     """Render a view: the whole graph, ``focus`` (+ ``depth``), ``query`` or ``path=(A, B)``.
 
@@ -679,5 +686,9 @@ def show(
         physics_threshold=physics_threshold,
         title=title,
     )
+    if start_view not in START_VIEWS:
+        raise UserError(f"view must be one of {', '.join(START_VIEWS)}, not {start_view!r}", 2)
+    view.options.nav = nav
+    view.options.start_view = start_view
     data = view_data(view.graph, view.options, paths=view.paths, highlight=view.highlight)
     return VizView(render_html(data), data["counts"]["nodes"], data["counts"]["edges"], view.options.title)

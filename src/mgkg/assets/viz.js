@@ -981,6 +981,9 @@
 
   if (!pinned) { showStart(); }
   fillTable();
+  if (DATA.start_view && DATA.start_view !== "graph") {
+    if (ready) { setView(DATA.start_view); } else { network.once("afterDrawing", function () { setView(DATA.start_view); }); }
+  }
 
   // ---- for tests, notebooks and the curious -----------------------------------
   window.mgkg = {

@@ -50,6 +50,28 @@
   form.hidden = true;
   document.body.classList.add("yasgui-ready");
 
+  // YASGUI's editor and tab bar, made readable by screen readers and keyboards: names for its
+  // unlabelled fields, a focusable scroll area, and the "new tab" button beside (not inside)
+  // the list of tabs. Rerun when YASGUI redraws (a new tab, a new result).
+  function accessible() {
+    Array.prototype.forEach.call(mount.querySelectorAll(".CodeMirror textarea:not([aria-label])"), function (t) {
+      t.setAttribute("aria-label", "SPARQL query");
+    });
+    Array.prototype.forEach.call(mount.querySelectorAll("input.autocomplete:not([aria-label])"), function (t) {
+      t.setAttribute("aria-label", "SPARQL endpoint");
+    });
+    Array.prototype.forEach.call(mount.querySelectorAll(".CodeMirror-scroll:not([tabindex='0'])"), function (t) {
+      t.setAttribute("tabindex", "0");
+      t.setAttribute("aria-label", "query editor");
+    });
+    Array.prototype.forEach.call(mount.querySelectorAll("[role=tablist] button.addTab"), function (b) {
+      var list = b.closest("[role=tablist]"), holder = b.parentNode;
+      list.parentNode.insertBefore(holder, list.nextSibling);
+    });
+  }
+  accessible();
+  new MutationObserver(accessible).observe(mount, { childList: true, subtree: true });
+
   function exampleNamed(text) {
     var keys = Object.keys(data.examples);
     for (var i = 0; i < keys.length; i++) if (data.examples[keys[i]].text === text) return keys[i];
