@@ -32,8 +32,13 @@ def answer(summary: Summary | None) -> str | None:
     direction = (summary.direction or "").strip().lower()
     klass = (summary.evidence_class or "").strip().lower()
     if klass == "safety":
-        lead = "Safety warning" + (f", on {certainty} evidence" if certainty else "")
-        lead += ": a precaution recorded on the authority of a public reference or product label."
+        lead = "Safety warning: " + (
+            summary.plain or "a precaution recorded on the authority of a public reference or product label."
+        )
+    elif summary.asserts and certainty == "reference value":
+        lead = "Established: a reference value stated by a public authority."
+    elif summary.asserts and direction.startswith("established"):
+        lead = f"Established as a mechanism in the laboratory ({certainty}), not as an effect in people."
     elif summary.asserts:
         lead = f"Established: {certainty} certainty." if certainty else "Established."
     elif direction in AGAINST:

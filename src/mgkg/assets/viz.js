@@ -294,7 +294,12 @@
       });
       doses.forEach(function (d) { add(card, el("p", "dose", S.safety.mark + " " + d)); });
     }
-    add(card, moneyBox(n.commercial));
+    var paid = (edgesOf[id] || []).filter(function (eid) { return edgeById[eid].commercial.length; });
+    var notes = n.commercial.slice();
+    if (paid.length) {
+      notes.push(paid.length + " of its claims come " + edgeById[paid[0]].commercial[0].replace(/^from /, "from "));
+    }
+    add(card, moneyBox(notes));
     if (n.definition) { add(card, el("p", "definition", n.definition)); }
     if (n.synonyms && n.synonyms.length) { add(card, el("p", "synonyms", "Also called: " + n.synonyms.join(", "))); }
     var mine = edgesOf[id] || [];
@@ -312,7 +317,12 @@
       var claimsOf = el("ul");
       g.edges.forEach(function (e) {
         var item = el("li");
-        add(item, claimButton(e), " ", el("span", "kind", "(" + gradeText(e) + ")"));
+        var meta = gradeText(e);
+        if (e.verdicts.length) {
+          meta += " · citation: " + e.verdicts.map(function (v) { return (S.verdicts[v.tier] || "") + " " + v.label; }).join(", ");
+        }
+        if (e.commercial.length) { meta += " · $ commission"; }
+        add(item, claimButton(e), " ", el("span", "kind", "(" + meta + ")"));
         add(claimsOf, item);
       });
       add(li, claimsOf);
@@ -508,7 +518,14 @@
   network.on("hoverEdge", function (p) { if (edgeById[p.edge]) { showEdgeCard(p.edge, false); } });
   network.on("blurNode", function () { if (pinned) { showPinned(); } else { showStart(); } });
   network.on("blurEdge", function () { if (pinned) { showPinned(); } else { showStart(); } });
+  // A tap opens the card as a bottom sheet under the finger on a phone: the browser's click
+  // that follows the tap must not land on a button of the new sheet.
+  function shieldCard() {
+    card.style.pointerEvents = "none";
+    window.setTimeout(function () { card.style.pointerEvents = ""; }, 450);
+  }
   network.on("click", function (p) {
+    if (p.nodes.length || p.edges.length) { shieldCard(); }
     if (p.nodes.length) { pinNode(p.nodes[0], false); }
     else if (p.edges.length && edgeById[p.edges[0]]) { pinEdge(p.edges[0]); }
     else { unpin(); }

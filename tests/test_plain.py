@@ -1,0 +1,119 @@
+"""What the learner-facing views say in words (mgkg.plain), on the committed release.
+
+Each test reads a real relation of the release and checks the sentence a card opens with,
+so a change of wording or of the data behind it shows here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mgkg import plain
+from mgkg.graphmodel import Summary, build_claim_graph, resolve
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return build_claim_graph(ROOT / "graph" / "mgkg.ttl")
+
+
+def claims_between(graph, subject: str, obj: str):
+    s, o = resolve(graph, subject), resolve(graph, obj)
+    return [d["claim"] for _u, _v, d in graph.edges(s, data=True) if _v == o]
+
+
+def test_answer_opens_with_the_verdict_and_names_the_best_study(graph):
+    claim = claims_between(graph, "magnesium supplementation", "insomnia")[0]
+    text = plain.answer(claim.summary)
+    assert text.startswith(f"Not established: {claim.summary.certainty} certainty.")
+    assert "Best study: Abbasi et al. 2012" in text
+    assert "46 participants" in text
+
+
+def test_an_asserted_relation_is_established_and_a_safety_one_is_a_warning(graph):
+    warnings = [d["claim"] for *_e, d in graph.edges(data=True) if d["claim"].contraindication]
+    assert warnings
+    assert all(plain.answer(c.summary).startswith("Safety warning: ") for c in warnings if c.summary)
+    asserted = [
+        d["claim"].summary
+        for *_e, d in graph.edges(data=True)
+        if d["claim"].summary
+        and d["claim"].summary.asserts
+        and d["claim"].summary.evidence_class == "efficacy"
+    ]
+    assert asserted and all(plain.answer(s).startswith("Established") for s in asserted)
+
+
+def test_answer_words_for_each_direction():
+    def said(**fields) -> str:
+        return plain.answer(Summary(iri="x", **fields))
+
+    assert said(certainty="very low", direction="no effect").startswith(
+        "Evidence against it: studies found no effect"
+    )
+    assert said(certainty="very low", direction="mixed").startswith("Not established: the studies disagree")
+    assert said(certainty="page assertion only", direction="not assessed").startswith(
+        "Not established: only the page says so"
+    )
+    assert said(certainty="vendor claim only").startswith("Not established: only the vendor's own material")
+    assert said(certainty="preclinical only").startswith("Not established in people")
+    assert plain.answer(None) is None
+
+
+def test_a_finding_of_no_effect_is_not_worded_like_an_unsupported_claim(graph):
+    findings = [
+        d["claim"]
+        for *_e, d in graph.edges(data=True)
+        if d["claim"].grade_tier == "not-supported" and "no effect" in (d["claim"].polarity or "")
+    ]
+    assert findings, "the release has findings of no effect"
+    for claim in findings:
+        assert plain.grade_wording(claim) == "study found no effect (evidence against)"
+
+
+def test_a_dose_above_the_upper_limit_is_shown_next_to_the_limit(graph):
+    limit = graph.graph["upper_limit"]
+    assert limit is not None and limit[2] == 350.0
+    over = [d["claim"] for *_e, d in graph.edges(data=True) if d["claim"].exceeds_upper_limit]
+    assert over
+    note = plain.dose_note(over[0].dose_mg, limit)
+    assert note == (
+        f"Dose {over[0].dose_mg:g} mg/day: above the upper limit of 350 mg/day for supplemental magnesium in adults."
+    )
+    assert plain.dose_note(300.0, limit) is None
+
+
+def test_money_is_said_on_every_claim_from_the_affiliate_page(graph):
+    from_page = [
+        d["claim"]
+        for *_e, d in graph.edges(data=True)
+        if any(s.iri.endswith("/taproot-magnesium-page") for s in d["claim"].sources)
+    ]
+    assert from_page
+    for claim in from_page:
+        assert "from a page that earns a commission from Hardy Nutritionals" in claim.commercial
+    glycinate = claims_between(graph, "magnesium glycinate", "anxiety")
+    assert any("Hardy Nutritionals" in note for c in glycinate for note in c.commercial)
+
+
+def test_safety_includes_the_upper_limits(graph):
+    limits = [d["claim"] for *_e, d in graph.edges(data=True) if d["claim"].upper_limit]
+    assert limits and all(c.is_safety for c in limits)
+    assert any("upper limit" in c.statement for c in limits)
+
+
+def test_search_synonyms_reach_the_safety_view():
+    for phrase in ("upper limit", "safety", "side effects", "kidney"):
+        assert plain.SEARCH_SYNONYMS[phrase]["view"] == "safety"
+
+
+def test_the_glossary_defines_every_word_the_views_use():
+    terms = {term for term, _ in plain.GLOSSARY}
+    needed = {"claim", "finding", "grade", "rests on", "direct edge", "evidence summary", "upper limit"}
+    needed |= {"high", "moderate", "low", "very low"}
+    assert needed <= terms
+    assert all(meaning.strip() for _term, meaning in plain.GLOSSARY)
