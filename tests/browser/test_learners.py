@@ -25,7 +25,7 @@ import pytest
 from chromium import ARTIFACTS, CHROMIUM_ARGS, READY_TIMEOUT_MS, browser_fixture  # noqa: F401
 
 from mgkg.graphmodel import build_claim_graph
-from server_support import start_server
+from server_support import server  # noqa: F401  (fixture: the release served, one per session)
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
@@ -41,11 +41,9 @@ SIZES = {"desktop": DESKTOP, "phone": PHONE}
 pytestmark = pytest.mark.server
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    running = start_server(tmp_path_factory, workers=1)
-    yield running
-    running.close()
+@pytest.fixture(name="site")
+def site_fixture(server):  # noqa: F811
+    return server
 
 
 @pytest.fixture(scope="module")
@@ -200,7 +198,7 @@ def test_task_safety(learner, size, graph):
     card_shown(me)
     text = me.card()
     expected = sum(1 for *_e, d in graph.edges(data=True) if d["claim"].is_safety)
-    assert f"{expected} safety claims" in text
+    assert f"{expected} safety claims: contraindications, interactions, side effects and upper limits" in text
     assert "kidney disease" in text and "upper limit" in text
     shown = me.page.evaluate("mgkg.edges.get().filter(e => !e.hidden && e.id[0] === 'e').length")
     assert shown == expected

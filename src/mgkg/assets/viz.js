@@ -813,8 +813,8 @@
     var h = cardStart("safety", "safety", true, S.safety.mark + " Safety: every warning in this view");
     var list = DATA.edges.filter(function (e) { return e.safety; });
     add(card, el("p", "answer-text", list.length + " safety claim" + (list.length === 1 ? "" : "s") +
-                 ": contraindications, interactions, side effects and the upper limit. Each is a precaution " +
-                 "recorded on the authority of a public reference or a product label."));
+                 ": contraindications, interactions, side effects and upper limits. Open one to see what it " +
+                 "rests on: a public reference, a product label, a study or only the page."));
     var ul = el("ul", "safety-list");
     list.forEach(function (e) {
       var li = el("li", "relation-safety");
