@@ -10,7 +10,7 @@ from importlib import resources
 
 import pytest
 
-from mgkg.viz import GRADE_STYLES, SAFETY_STYLE
+from mgkg.views.viz import GRADE_STYLES, SAFETY_STYLE
 
 
 def luminance(colour: str) -> float:
@@ -42,27 +42,26 @@ def test_safety_lines_stand_out():
 
 
 def _css(name: str) -> str:
-    folder = resources.files("mgkg") / "assets"
-    return (folder / name).read_text(encoding="utf-8")
+    return (resources.files("mgkg") / name).read_text(encoding="utf-8")
 
 
 #: (stylesheet, text colour variable or literal, background it is used on)
 PAIRS = (
-    ("viz.css", "--ink", "#ffffff"),
-    ("viz.css", "--muted", "#ffffff"),
-    ("viz.css", "--muted", "--bg"),
-    ("viz.css", "--accent", "#ffffff"),
-    ("viz.css", "--danger", "#fef2f2"),
-    ("viz.css", "--money", "#fdf2f8"),
-    ("viz.css", "--accent", "#eff6ff"),
-    ("server/site.css", "--ink", "#ffffff"),
-    ("server/site.css", "--muted", "#ffffff"),
-    ("server/site.css", "--muted", "--bg"),
-    ("server/site.css", "--accent", "#ffffff"),
-    ("server/site.css", "#b91c1c", "#fef2f2"),
-    ("server/site.css", "#9d174d", "#fdf2f8"),
-    ("server/site.css", "#1b5e20", "#dcefdc"),
-    ("server/site.css", "#424242", "#eeeeee"),
+    ("views/assets/viz.css", "--ink", "#ffffff"),
+    ("views/assets/viz.css", "--muted", "#ffffff"),
+    ("views/assets/viz.css", "--muted", "--bg"),
+    ("views/assets/viz.css", "--accent", "#ffffff"),
+    ("views/assets/viz.css", "--danger", "#fef2f2"),
+    ("views/assets/viz.css", "--money", "#fdf2f8"),
+    ("views/assets/viz.css", "--accent", "#eff6ff"),
+    ("web/static/site.css", "--ink", "#ffffff"),
+    ("web/static/site.css", "--muted", "#ffffff"),
+    ("web/static/site.css", "--muted", "--bg"),
+    ("web/static/site.css", "--accent", "#ffffff"),
+    ("web/static/site.css", "#b91c1c", "#fef2f2"),
+    ("web/static/site.css", "#9d174d", "#fdf2f8"),
+    ("web/static/site.css", "#1b5e20", "#dcefdc"),
+    ("web/static/site.css", "#424242", "#eeeeee"),
 )
 
 

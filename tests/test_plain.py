@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from mgkg import plain
-from mgkg.graphmodel import Summary, build_claim_graph, resolve
+from mgkg.views import plain
+from mgkg.views.model import Summary, build_claim_graph, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from chromium import ARTIFACTS, CHROMIUM_ARGS, READY_TIMEOUT_MS, browser_fixture  # noqa: F401
 
-from mgkg.graphmodel import build_claim_graph
+from mgkg.views.model import build_claim_graph
 from server_support import server  # noqa: F401  (fixture: the release served, one per session)
 
 ROOT = Path(__file__).resolve().parents[2]
