@@ -85,9 +85,11 @@ class Opened:
         return path
 
     def counts(self) -> tuple[int, int]:
-        """Entities and claims the page holds (its vis DataSets, and the body attributes)."""
+        """Entities and claims the page holds (its vis DataSets, and the body attributes).
+        Lines that are not claims (money links, ids starting "l") are not counted."""
         nodes, edges, attr_nodes, attr_edges = self.evaluate(
-            "[mgkg.nodes.length, mgkg.edges.length, document.body.dataset.nodes, document.body.dataset.edges]"
+            "[mgkg.nodes.length, mgkg.edges.getIds().filter(id => id[0] === 'e').length, "
+            "document.body.dataset.nodes, document.body.dataset.edges]"
         )
         assert (str(nodes), str(edges)) == (attr_nodes, attr_edges)
         return nodes, edges

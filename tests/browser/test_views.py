@@ -99,8 +99,10 @@ def test_hovering_a_node_shows_its_card(open_view, tmp_path, graph):
     # the entity's relations come first, each with what the evidence says, and the claims under it
     relations = card.locator("li.relation")
     assert relations.count() >= 2
-    first = relations.first.locator(".relation-summary")
-    assert first.locator(".badge").inner_text() == "fact"  # asserted relations are listed first
+    # safety warnings come first and bold, then the plain answer of the best-supported relation
+    assert "relation-safety" in relations.first.get_attribute("class")
+    assert card.locator(".safety .safety-title").first.inner_text().startswith("⚠ Safety:")
+    assert card.locator(".answer .answer-lead").first.inner_text().startswith("Best-supported of")
     assert relations.first.locator("button.linklike").count() >= 1
     opened.screenshot("card-node")
     opened.assert_clean()
@@ -135,15 +137,17 @@ def test_hovering_a_claim_shows_its_card(open_view, tmp_path, graph):
     assert (data["grade"]["label"] if data["grade"] else "ungraded") in card.locator(
         ".grade .badge"
     ).first.inner_text()
-    # the relation's evidence summary comes first, saying in plain words whether it is a fact and why
+    # the plain answer from the relation's evidence summary comes first; the summary itself,
+    # saying whether the relation is a fact and why, follows the claim
     summary = data["summary"]
     assert summary, "every claim's relation has an evidence summary"
+    assert card.locator(".answer .answer-text").first.inner_text() == summary["answer"]
     first = card.locator(".summary")
     assert first.locator(".badge").inner_text() == (
-        "a fact in this graph" if summary["asserts_edge"] else "not a fact in this graph"
+        "✓ a fact in this graph" if summary["asserts_edge"] else "✗ not a fact in this graph"
     )
     assert summary["reason"] in first.inner_text() and summary["plain"] in first.inner_text()
-    assert text.index(summary["plain"]) < text.index(data["statement"])
+    assert text.index(summary["answer"]) < text.index(data["statement"])
     links = card.locator(".sources a")
     assert links.count() >= 1
     assert all(links.nth(i).get_attribute("href").startswith("http") for i in range(links.count()))

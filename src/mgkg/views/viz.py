@@ -628,7 +628,14 @@ def select_view(
         center = resolve(full, focus)
         label = full.nodes[center]["entity"].label
         options.title = title or f"{label}: everything within {depth} claim{'s' if depth != 1 else ''}"
-        return View(focus_subgraph(full, center, depth), options, highlight=[center])
+        sub = focus_subgraph(full, center, depth)
+        # Say what the depth reached: two steps through a hub (magnesium) reach most of the graph.
+        hops = "one claim" if depth == 1 else f"{depth} claims in a row"
+        options.subtitle = (
+            f"{sub.number_of_nodes()} of {full.number_of_nodes()} entities are {hops} or fewer away from "
+            f"{label}, with the {sub.number_of_edges()} claims among them."
+        )
+        return View(sub, options, highlight=[center])
     if query:
         from mgkg.views.model import subgraph_for_terms
 
