@@ -306,6 +306,12 @@ def test_counts_agree_between_pages(learner, graph):
     view = learner("/graph", "desktop", "counts-graph")
     counts = view.page.locator("#mgkg-counts").inner_text()
     assert f"{total} claims ({graph.number_of_edges()} drawn as lines" in counts
+    # one entity: its page and its card give the same number of claims
+    page = learner("/id/magnesium", "desktop", "counts-entity")
+    on_page = int(page.page.get_attribute(".claim-count", "data-count"))
+    view.page.evaluate("mgkg.choose(mgkg.data.nodes.find(n => n.label === 'magnesium').id)")
+    heading = view.page.locator("#mgkg-card h3", has_text="drawn as lines").first.inner_text()
+    assert heading.lower().startswith(f"{on_page} claims ("), (heading, on_page)
 
 
 @pytest.mark.parametrize("size", SIZES)

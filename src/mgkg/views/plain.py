@@ -39,6 +39,8 @@ def answer(summary: Summary | None) -> str | None:
         lead = "Established: a reference value stated by a public authority."
     elif summary.asserts and direction.startswith("established"):
         lead = f"Established as a mechanism in the laboratory ({certainty}), not as an effect in people."
+    elif summary.asserts and klass == "association":
+        lead = f"Established as an association, not as cause and effect: {certainty} certainty."
     elif summary.asserts:
         lead = f"Established: {certainty} certainty." if certainty else "Established."
     elif direction in AGAINST:

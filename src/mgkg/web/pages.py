@@ -478,6 +478,9 @@ def resource_page(site: Site, iri: str) -> str:
             claim = site.model.claim(iri)
         about = _claims_of(site, ix.subjects(RDF_NS + "subject", iri) + ix.subjects(RDF_NS + "object", iri))
         seen = {a.iri for a in about}
+        # The same count as the graph view's card: claims drawn as lines plus claims stating a value.
+        drawn = sum(1 for c in about if isinstance(c.object, str) and c.object in site.graph)
+        claim_count = {"all": len(about), "drawn": drawn, "stated": len(about) - drawn}
         # The body of evidence first: one summary per relation, its claims under it.
         summaries = [
             {"summary": summary, "triple": triple, "claims": _claims_of(site, claims)}
@@ -519,6 +522,7 @@ def resource_page(site: Site, iri: str) -> str:
             claim=claim,
             claim_summary=site.model.summary(claim.iri) if claim is not None else None,
             summaries=summaries,
+            claim_count=claim_count,
             about=about,
             derived=derived,
             statements=statements,

@@ -69,6 +69,8 @@
   function edgeLabel(e) {
     var label = e.predicate.label;
     if (e.safety) { label = S.safety.mark + " " + label.toUpperCase(); }
+    // a study that looked and found nothing: the line must not read as if it said "may alleviate"
+    if (/no effect|inconclusive/.test(e.polarity || "")) { label += ": " + e.polarity; }
     if (e.verdict_tier && e.verdict_tier !== "none") { label += " " + (S.verdicts[e.verdict_tier] || ""); }
     return label;
   }
@@ -389,13 +391,6 @@
     if (!e.grade) { add(gp, "No grade is recorded for this claim."); }
     add(card, gp);
     if (e.hedge) { add(card, el("p", "hedge", "The source hedges: “" + e.hedge + "”")); }
-    add(card, el("p", "kind", "claim · " + e.curie));
-    if (e.summary) { add(card, summaryBlock(e.summary)); }
-    if (e.grade && e.grade.reasons.length) {
-      var why = el("ul", "why");
-      e.grade.reasons.forEach(function (r) { add(why, el("li", null, r)); });
-      add(card, section("Why this claim's grade"), why);
-    }
     if (e.verdicts.length) {
       add(card, section("Citation audit"));
       e.verdicts.forEach(function (v) {
@@ -408,6 +403,13 @@
           add(card, ul);
         }
       });
+    }
+    add(card, el("p", "kind", "claim · " + e.curie));
+    if (e.summary) { add(card, summaryBlock(e.summary)); }
+    if (e.grade && e.grade.reasons.length) {
+      var why = el("ul", "why");
+      e.grade.reasons.forEach(function (r) { add(why, el("li", null, r)); });
+      add(card, section("Why this claim's grade"), why);
     }
     add(card, section("Rests on"));
     var kinds = e.rests_on.length ? e.rests_on.map(function (k) { return S.kinds[k] || k; }).join(", ")
