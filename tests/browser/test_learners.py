@@ -394,7 +394,10 @@ def test_axe_every_page_and_view(browser, site, size):
             if path.startswith("/graph"):
                 page.wait_for_selector("body[data-ready=true]", state="attached", timeout=READY_TIMEOUT_MS)
             page.wait_for_timeout(300)
+            width = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             bad = axe_violations(page)
+            if width > 0:
+                bad.append({"id": "sideways scroll", "impact": "serious", "nodes": [f"{width} px too wide"]})
             if bad:
                 problems[path] = bad
         # views opened by a user: a pinned card, the help panel
