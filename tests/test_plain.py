@@ -117,3 +117,41 @@ def test_the_glossary_defines_every_word_the_views_use():
     needed |= {"high", "moderate", "low", "very low"}
     assert needed <= terms
     assert all(meaning.strip() for _term, meaning in plain.GLOSSARY)
+
+
+@pytest.fixture(scope="module")
+def site():
+    from mgkg.web.pages import Site
+
+    return Site.load(ROOT / "graph" / "mgkg.ttl")
+
+
+def test_glossary_page_links_each_question_and_states_the_graphs_grade_definitions(site):
+    from mgkg.web.pages import glossary_page
+
+    page = glossary_page(site)
+    assert '<a href="/graph?focus=insomnia">Does magnesium help insomnia?</a>' in page
+    assert '<a href="/graph?view=safety">Is magnesium safe for me?</a>' in page
+    assert '<a href="/graph?view=table">' in page
+    moderate = site.index.text(
+        site.ontology + "#GradeModerate", "http://www.w3.org/2004/02/skos/core#definition"
+    )
+    assert moderate and moderate in page
+    for term, _meaning in plain.GLOSSARY:
+        assert f">{term}</dt>" in page
+
+
+def test_entity_page_opens_with_safety_and_the_best_supported_answer(site):
+    from mgkg.web.pages import resource_page
+
+    page = resource_page(site, site.ids + "insomnia")
+    answer = page[page.index('<div class="answer-box">') :]
+    assert answer.index("Best-supported of 2 relations") < answer.index("Not established: low certainty.")
+    kidney = resource_page(site, site.ids + "label-magnesium-contraindicated-kidney-disease")
+    assert kidney.index("⚠ Safety warning: talk to a clinician") < kidney.index(
+        "What the body of evidence says"
+    )
+    glycinate = resource_page(site, site.ids + "glycinate-recommended-anxiety")
+    assert (
+        "$ Money involved:</strong> from a page that earns a commission from Hardy Nutritionals." in glycinate
+    )

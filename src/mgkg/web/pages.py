@@ -407,8 +407,26 @@ def glossary_page(site: Site) -> str:
         questions=questions,
         glossary=plain.GLOSSARY,
         grades=[(t, GRADE_STYLES[t][0], GRADE_METER[t]) for t in GRADE_ORDER],
-        meanings=dict(plain.GLOSSARY),
+        meanings={**dict(plain.GLOSSARY), **_grade_definitions(site)},
     )
+
+
+def _grade_definitions(site: Site) -> dict[str, str]:
+    """Each grade's definition as the graph's rubric states it (mgkg:EvidenceGrade
+    individuals), keyed by the tier's legend label, so the table says what the data says."""
+    from mgkg.views.model import EVIDENCE, mgkg_name
+    from mgkg.views.viz import GRADE_STYLES
+
+    found: dict[str, str] = {}
+    for cls, members in site.index.instances.items():
+        if mgkg_name(cls) != "EvidenceGrade":
+            continue
+        for grade in sorted(members):
+            label, definition = site.label(grade), site.index.text(grade, SKOS_DEFINITION)
+            tier = EVIDENCE.grade_tier(label)
+            if definition and tier in GRADE_STYLES:
+                found.setdefault(GRADE_STYLES[tier][0], definition)
+    return found
 
 
 def downloads_page(site: Site) -> str:
