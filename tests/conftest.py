@@ -78,6 +78,7 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 PREFIX obo: <http://purl.obolibrary.org/obo/>
 PREFIX mesh: <http://id.nlm.nih.gov/mesh/>
 PREFIX biolink: <https://w3id.org/biolink/vocab/>
+PREFIX qudt: <http://qudt.org/schema/qudt/>
 """
 
 

@@ -21,6 +21,7 @@ PRISM = Namespace("http://prismstandard.org/namespaces/basic/2.0/")
 SCHEMA = Namespace("https://schema.org/")
 VOID = Namespace("http://rdfs.org/ns/void#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+QUDT = Namespace("http://qudt.org/schema/qudt/")
 
 
 #: Local-id syntax for every curated record (becomes the last IRI segment).
