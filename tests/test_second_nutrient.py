@@ -20,10 +20,10 @@ from rdflib.namespace import RDF, RDFS
 
 from conftest import RELEASE, ROOT, copy_project
 from mgkg.api import KnowledgeGraph
-from mgkg.build import ValidationError, build, shacl_check
-from mgkg.explain import explain, format_text
-from mgkg.graphmodel import build_claim_graph
-from mgkg.viz import show
+from mgkg.build.pipeline import ValidationError, build, shacl_check
+from mgkg.views.explain import explain, format_text
+from mgkg.views.model import build_claim_graph
+from mgkg.views.viz import show
 from mgkg.vocab import MGKG, QUDT, Base
 
 FIXTURE = ROOT / "tests" / "fixtures" / "second-nutrient"
