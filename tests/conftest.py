@@ -19,6 +19,10 @@ MODULE_TIERS = {
     "test_server_conneg.py": "server",
     "test_server_safety.py": "server",
     "test_remote.py": "server",
+    "test_server_attacks.py": "server",
+    "test_server_fairness.py": "server",
+    "test_curation_errors.py": "slow",  # every case runs a whole build
+    "test_second_nutrient.py": "slow",  # builds the release with a second nutrient
     "test_bench.py": "bench",
 }
 

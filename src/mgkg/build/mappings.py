@@ -24,8 +24,8 @@ import yaml
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
-from mgkg.prefixes import CURIE_PREFIXES, STANDARD_PREFIXES
-from mgkg.vocab import MGKG, Base, compact_iri
+from mgkg.prefixes import CURIE_PREFIXES, STANDARD_PREFIXES, compact_iri
+from mgkg.vocab import MGKG, Base
 from mgkg.errors import DataError
 
 SEMAPV = "https://w3id.org/semapv/vocab/"
