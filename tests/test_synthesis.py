@@ -140,7 +140,13 @@ def test_a_combined_product_without_a_magnesium_only_arm_is_not_attributable(gra
     assert summary.direction == "DirectionNotAttributable"
     assert summary.not_attributable == [combined, other]
     assert not summary.asserts and TRIPLE not in graph
-    assert "vitamin-d" in summary.plain and "no magnesium-only comparison" in summary.plain
+    assert "vitamin-d" in summary.plain and "no arm given that nutrient alone" in summary.plain
+    # the words name the nutrient from the data (here: what the supplementation supplies)
+    graph.add((MG, MGKG.suppliesNutrient, URIRef(KG + "magnesium")))
+    graph.add((URIRef(KG + "magnesium"), RDFS.label, Literal("magnesium", lang="en")))
+    summary = run(graph)[TRIPLE]
+    assert "gave magnesium together with" in summary.plain and "no magnesium-only comparison" in summary.plain
+    assert "cannot be credited to magnesium" in summary.reason
 
 
 def test_a_magnesium_only_arm_or_a_claim_about_the_co_ingredient_is_attributable(graph):

@@ -22,6 +22,8 @@ SUPPORTING = ("StanceSupports", "StancePartial")
 DISSENTING = ("StanceNoEffect", "StanceContradicts")
 UNCONTROLLED_COMPARATORS = ("NoTreatmentComparator", "ActiveComparator", "NoComparator")
 UNBLINDED = ("OpenLabel", "SingleBlind")
+#: What explanations call the nutrient a study gave when the data does not name it.
+UNNAMED_NUTRIENT = "the studied nutrient"
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ class Grader:
                     found |= set(self.g.objects(subject, self.m("suppliesNutrient")))
                     if set(self.g.objects(subject, RDF.type)) & nutrient_types:
                         found.add(subject)
-        return " and ".join(sorted(self._label(n) for n in found)) or "the studied nutrient"
+        return " and ".join(sorted(self._label(n) for n in found)) or UNNAMED_NUTRIENT
 
     def _label(self, node: URIRef) -> str:
         return str(self.g.value(node, RDFS.label) or node)

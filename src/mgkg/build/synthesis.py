@@ -26,7 +26,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from mgkg.build.grading import DISSENTING, LEVEL_GRADES, SUPPORTING, Grader, Item
+from mgkg.build.grading import DISSENTING, LEVEL_GRADES, SUPPORTING, UNNAMED_NUTRIENT, Grader, Item
 from mgkg.vocab import MGKG, QUDT, Base
 
 Triple = tuple[Node, Node, Node]
@@ -339,11 +339,17 @@ class Synthesizer:
             )
         elif direction == "DirectionNotAttributable":
             co = self._names({c for p in not_attr for c in self.g.objects(p, self.m("coSupplement"))})
+            nutrient = self.studied_nutrient(not_attr)
+            known = nutrient != UNNAMED_NUTRIENT
             plain = (
-                f"The only supporting evidence ({self._names(not_attr)}) gave magnesium together with {co} and had "
-                f"no magnesium-only comparison, so it cannot show that {relation}."
+                f"The only supporting evidence ({self._names(not_attr)}) gave {nutrient} together with {co} and had "
+                f"{f'no {nutrient}-only comparison' if known else 'no arm given that nutrient alone'}, "
+                f"so it cannot show that {relation}."
             )
-            reason = "Not a fact: the result cannot be credited to magnesium (a combined product, no magnesium-only arm)."
+            reason = (
+                f"Not a fact: the result cannot be credited to {nutrient} (a combined product, "
+                f"{f'no {nutrient}-only arm' if known else 'no arm given it alone'})."
+            )
         elif direction == "DirectionNoEffect":
             plain = f"The evidence in the graph ({counts}) found no effect: it does not show that {relation}."
             reason = f"Not a fact: the counted evidence ({self._names({i.publication for i in dissenting})}) found no effect."
@@ -380,7 +386,8 @@ class Synthesizer:
         plain = plain.rstrip(".") + self.upper_limit_note({i.publication for i in human}) + "."
         if not_attr and direction != "DirectionNotAttributable":
             reason = reason.rstrip(".") + (
-                f"; {self._names(not_attr)} gave magnesium with another active ingredient and is not counted."
+                f"; {self._names(not_attr)} gave {self.studied_nutrient(not_attr)} with another active ingredient "
+                "and is not counted."
             )
         return Summary(
             iri=iri,
@@ -465,6 +472,11 @@ class Synthesizer:
             reason=f"Not a fact: {basis}; a mechanism needs {needed} independent publications.",
             asserts=False,
         )
+
+    def studied_nutrient(self, publications: set[URIRef]) -> str:
+        """The nutrient these publications gave, named from the data (see ``Grader.studied_nutrient``)."""
+        names = sorted({self.grader.studied_nutrient(p) for p in publications} - {UNNAMED_NUTRIENT})
+        return " and ".join(names) or UNNAMED_NUTRIENT
 
     def upper_limit_note(self, publications: set[URIRef]) -> str:
         """Words for the publications flagged ``mgkg:exceedsUpperLimit``, so the flag shows with the summary."""
