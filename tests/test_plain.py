@@ -76,15 +76,20 @@ def test_a_finding_of_no_effect_is_not_worded_like_an_unsupported_claim(graph):
 
 
 def test_a_dose_above_the_upper_limit_is_shown_next_to_the_limit(graph):
-    limit = graph.graph["upper_limit"]
-    assert limit is not None and limit[2] == 350.0
+    limits = graph.graph["upper_limits"]
+    magnesium = resolve(graph, "magnesium")
+    assert limits[magnesium] == "350 mg/d of magnesium"
     over = [d["claim"] for *_e, d in graph.edges(data=True) if d["claim"].exceeds_upper_limit]
-    assert over
-    note = plain.dose_note(over[0].dose_mg, limit)
-    assert note == (
-        f"Dose {over[0].dose_mg:g} mg/day: above the upper limit of 350 mg/day for supplemental magnesium in adults."
+    assert over and all(c.dose and c.dose_nutrient == magnesium for c in over)
+    note = plain.dose_note(True, over[0].dose, over[0].dose_nutrient, limits)
+    assert (
+        note
+        == f"Dose {over[0].dose}: above the adult upper limit of 350 mg/d of magnesium (from supplements)."
     )
-    assert plain.dose_note(300.0, limit) is None
+    assert plain.dose_note(False, over[0].dose, over[0].dose_nutrient, limits) is None
+    assert plain.dose_note(True, "2 g/d of zinc", "zinc", limits) == (
+        "Dose 2 g/d of zinc: above the adult upper limit for its nutrient."
+    )
 
 
 def test_money_is_said_on_every_claim_from_the_affiliate_page(graph):

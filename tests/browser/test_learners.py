@@ -145,7 +145,7 @@ def test_task_insomnia(learner, size):
     assert "magnesium supplementation → may alleviate → insomnia" in answer
     assert answer.splitlines()[-1].startswith("Not established:")
     assert "Best study: Abbasi et al. 2012" in answer
-    assert "Dose 500 mg/day: above the upper limit of 350 mg/day" in text
+    assert "Dose 500 mg/d of magnesium: above the adult upper limit of 350 mg/d of magnesium" in text
     assert me.actions <= 4
     me.no_sideways_scroll()
     me.shot("answer")

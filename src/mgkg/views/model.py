@@ -454,7 +454,8 @@ class Evidence:
     grade: str | None = None
     sources: list[Source] = field(default_factory=list)
     exceeds_upper_limit: bool = False
-    dose_mg: float | None = None
+    dose: str | None = None  # the finding's daily dose in words ("500 mg/d of magnesium")
+    dose_nutrient: str | None = None  # the nutrient the dose is an amount of
     polarity: str | None = None
 
 
@@ -501,7 +502,8 @@ class Claim:
     contraindication: bool = False
     summary: Summary | None = None
     exceeds_upper_limit: bool = False
-    dose_mg: float | None = None
+    dose: str | None = None  # the claim's daily dose in words ("500 mg/d of magnesium")
+    dose_nutrient: str | None = None
     polarity: str | None = None
     commercial: list[str] = field(default_factory=list)  # money behind its sources, in plain words
     upper_limit: bool = False  # the claim states a Tolerable Upper Intake Level
@@ -567,6 +569,7 @@ class Entity:
     attributes: list[tuple[str, str, str]] = field(default_factory=list)  # (predicate, value, basis)
     counterparties: list[str] = field(default_factory=list)  # of a commercial relationship: the vendors
     counterparty_labels: list[str] = field(default_factory=list)
+    supplies: list[str] = field(default_factory=list)  # nutrients an intervention supplies
 
     @property
     def curie(self) -> str:
@@ -583,7 +586,6 @@ class Model:
         self._assessed = sorted(p for p in index.pos if local_name(p) in evidence.assessed_names)
         self._summarizes = sorted(p for p in index.pos if mgkg_name(p) == "summarizes")
         self._summary_nodes: dict[str, Summary] = {}
-        self._upper_limit: tuple[str, str, float] | None | bool = False  # False: not looked up yet
         self._counterparties = {v for q in index.pos if mgkg_name(q) == "counterparty" for v in index.pos[q]}
 
     # -- names and classes --------------------------------------------------
@@ -663,6 +665,12 @@ class Model:
             counterparty_labels=[
                 self.label(v) for p in self._named(iri, ["counterparty"]) for v in ix.iris(iri, p)
             ],
+            supplies=sorted(
+                str(o)
+                for p in ix.properties(iri)
+                if mgkg_name(p) == "suppliesNutrient"
+                for o in ix.iris(iri, p)
+            ),
         )
 
     # -- sources ------------------------------------------------------------
@@ -821,11 +829,19 @@ class Model:
                             grade=grade.label if grade else None,
                             sources=[self.source(s) for s in ix.iris(finding, DERIVED_FROM)],
                             exceeds_upper_limit=self._flag(finding, "exceedsUpperLimit"),
-                            dose_mg=self._number(finding, "qualifierDoseMgPerDay"),
+                            dose=self.dose(finding),
+                            dose_nutrient=self.dose_nutrient(finding),
                             polarity=self._ref_label(finding, "polarity"),
                         )
                     )
         return sorted(out, key=lambda e: e.statement)
+
+    def dose(self, claim: str) -> str | None:
+        """The label of a claim's dose qualifier (a nutrient amount), so text names its nutrient."""
+        return next(
+            (self.label(o) for p in self._named(claim, ["qualifierDose"]) for o in self.index.iris(claim, p)),
+            None,
+        )
 
     def _number(self, iri: str, name: str) -> float | None:
         value = next((self.index.value(iri, p) for p in self._named(iri, [name])), None)
@@ -837,25 +853,37 @@ class Model:
     def _ref_label(self, iri: str, name: str) -> str | None:
         return next((self.label(o) for p in self._named(iri, [name]) for o in self.index.iris(iri, p)), None)
 
-    def upper_limit(self) -> tuple[str, str, float] | None:
-        """The adult Tolerable Upper Intake Level for supplemental magnesium, as the graph
-        records it: (IRI, label, mg/day); ``None`` when the graph has no such value."""
-        if self._upper_limit is False:
-            found = None
-            for cls, members in sorted(self.index.instances.items()):
-                if mgkg_name(cls) != "ReferenceValue":
+    def dose_nutrient(self, claim: str) -> str | None:
+        """The nutrient a claim's dose is an amount of (its dose qualifier's ``amountOf``)."""
+        return next(
+            (
+                n
+                for p in self._named(claim, ["qualifierDose"])
+                for amount in self.index.iris(claim, p)
+                for q in self._named(amount, ["amountOf"])
+                for n in self.index.iris(amount, q)
+            ),
+            None,
+        )
+
+    def upper_limits(self) -> dict[str, str]:
+        """The adult Tolerable Upper Intake Level of each nutrient the graph has one for:
+        nutrient IRI -> the limit's amount in words ("350 mg/d of magnesium")."""
+        limits: dict[str, str] = {}
+        for cls, members in sorted(self.index.instances.items()):
+            if mgkg_name(cls) != "ReferenceValue":
+                continue
+            for iri in sorted(members):
+                kind = next((self.index.text(iri, p) for p in self._named(iri, ["referenceValueType"])), None)
+                age = self._number(iri, "ageMinYears")
+                if kind != "UL" or age is None or age < 18:
                     continue
-                for iri in sorted(members):
-                    kind = next(
-                        (self.index.text(iri, p) for p in self._named(iri, ["referenceValueType"])), None
-                    )
-                    age = self._number(iri, "ageMinYears")
-                    amount = self._number(iri, "amountMgPerDay")
-                    if kind == "UL" and age is not None and age >= 18 and amount is not None:
-                        found = (iri, self.label(iri), amount)
-                        break
-            self._upper_limit = found
-        return self._upper_limit or None
+                for p in self._named(iri, ["referenceAmount"]):
+                    for amount in self.index.iris(iri, p):
+                        for q in self._named(amount, ["amountOf"]):
+                            for nutrient in self.index.iris(amount, q):
+                                limits.setdefault(nutrient, self.label(amount))
+        return limits
 
     def commercial_notes(self, source: str) -> list[str]:
         """Money behind a source, in words a learner reads on a card: the page that earns a
@@ -990,7 +1018,8 @@ class Model:
             evidence=self.evidence_links(iri),
             summary=self.summary(iri),
             exceeds_upper_limit=self._flag(iri, "exceedsUpperLimit"),
-            dose_mg=self._number(iri, "qualifierDoseMgPerDay"),
+            dose=self.dose(iri),
+            dose_nutrient=self.dose_nutrient(iri),
             polarity=self._ref_label(iri, "polarity"),
         )
         kinds: set[str] = set()
@@ -1095,7 +1124,7 @@ def build_claim_graph(source: Any, evidence: EvidenceMapping = EVIDENCE) -> nx.M
         else:
             entity: Entity = graph.nodes[claim.subject]["entity"]
             entity.attributes.append((claim.predicate_label, model.label(claim.object), claim.basis))
-    graph.graph["upper_limit"] = model.upper_limit()
+    graph.graph["upper_limits"] = model.upper_limits()
     graph.graph["literal_claims"] = sum(len(graph.nodes[n]["entity"].attributes) for n in graph)
     return graph
 
@@ -1155,11 +1184,26 @@ def resolve(graph: nx.MultiDiGraph, name: str) -> str:
 
 
 def focus_subgraph(graph: nx.MultiDiGraph, center: str, depth: int) -> nx.MultiDiGraph:
-    """Entities within ``depth`` claims of ``center`` (either direction), with all their claims."""
+    """Entities within ``depth`` claims of ``center`` (either direction), with all their claims.
+
+    A nutrient and the interventions that supply it (``mgkg:suppliesNutrient``) count as
+    one centre: claims about "magnesium supplementation" are claims about taking
+    magnesium, so a view of a nutrient includes its supplementation and what it does
+    (supplement forms that supply it stay one claim away, as before).
+    """
     if depth < 0:
         raise UsageError("--depth must be 0 or more")
     undirected = nx.Graph(graph)  # adjacency only (simple graph: linear time)
-    nodes = nx.single_source_shortest_path_length(undirected, center, cutoff=depth)
+    centres = {center} | {
+        n
+        for n in graph
+        if center in graph.nodes[n]["entity"].supplies
+        and any(local_name(c) == "Intervention" for c in graph.nodes[n]["entity"].ancestors)
+    }
+    centres |= {n for n in graph.nodes[center]["entity"].supplies if n in graph}
+    nodes: set[str] = set()
+    for start in sorted(centres):
+        nodes |= set(nx.single_source_shortest_path_length(undirected, start, cutoff=depth))
     return graph.subgraph(nodes).copy()
 
 
@@ -1270,7 +1314,10 @@ def claim_record(graph: nx.MultiDiGraph, claim: Claim) -> dict[str, Any]:
         "asserted_as_edge": claim.asserted,
         "summary": summary_record(claim.summary),
         "exceeds_upper_limit": claim.exceeds_upper_limit,
-        "dose_note": plain.dose_note(claim.dose_mg, graph.graph.get("upper_limit")),
+        "dose": claim.dose,
+        "dose_note": plain.dose_note(
+            claim.exceeds_upper_limit, claim.dose, claim.dose_nutrient, graph.graph.get("upper_limits", {})
+        ),
         "contraindication": claim.contraindication,
         "safety": claim.is_safety,
         "grade_text": plain.grade_wording(claim),
@@ -1289,7 +1336,10 @@ def claim_record(graph: nx.MultiDiGraph, claim: Claim) -> dict[str, Any]:
                 "directness": e.directness,
                 "grade": e.grade,
                 "exceeds_upper_limit": e.exceeds_upper_limit,
-                "dose_note": plain.dose_note(e.dose_mg, graph.graph.get("upper_limit")),
+                "dose": e.dose,
+                "dose_note": plain.dose_note(
+                    e.exceeds_upper_limit, e.dose, e.dose_nutrient, graph.graph.get("upper_limits", {})
+                ),
                 "polarity": e.polarity,
                 "sources": [source_record(s) for s in e.sources],
             }

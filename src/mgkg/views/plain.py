@@ -50,7 +50,7 @@ def answer(summary: Summary | None) -> str | None:
     elif direction == "mixed":
         lead = f"Not established: the studies disagree ({certainty} certainty)."
     elif direction == "not attributable":
-        lead = "Not established: the only support gave magnesium together with another active ingredient."
+        lead = "Not established: the only support gave it together with another active ingredient."
     elif direction.startswith("stated"):
         lead = "A reference fact stated by a public authority."
     elif certainty == "page assertion only":
@@ -82,11 +82,16 @@ def grade_wording(claim: Claim) -> str:
     return claim.grade.label
 
 
-def dose_note(dose: float | None, limit: tuple[str, str, float] | None) -> str | None:
-    """The trial dose next to the upper limit: '500 mg/day, above the upper limit (350 mg/day ...)'."""
-    if dose is None or limit is None or dose <= limit[2]:
+def dose_note(exceeds: bool, dose: str | None, nutrient: str | None, limits: dict[str, str]) -> str | None:
+    """The dose next to the upper limit it passes: 'Dose 500 mg/d of magnesium: above the adult
+    upper limit of 350 mg/d of magnesium (from supplements).' Whether it passes is the build's
+    flag (mgkg:exceedsUpperLimit); the limit is the graph's adult UL for the dose's nutrient."""
+    if not exceeds or not dose:
         return None
-    return f"Dose {dose:g} mg/day: above the upper limit of {limit[2]:g} mg/day for supplemental magnesium in adults."
+    limit = limits.get(nutrient or "")
+    if limit is None:
+        return f"Dose {dose}: above the adult upper limit for its nutrient."
+    return f"Dose {dose}: above the adult upper limit of {limit} (from supplements)."
 
 
 #: Words learners type -> what they mean in the graph: a view ("safety") and words that
@@ -163,8 +168,8 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ),
     (
         "upper limit",
-        "The Tolerable Upper Intake Level: the most supplemental magnesium a day that is "
-        "unlikely to cause harm (350 mg/day for adults).",
+        "The Tolerable Upper Intake Level: the most of a nutrient from supplements a day that is "
+        "unlikely to cause harm (for magnesium, 350 mg/day for adults).",
     ),
     ("commercial relationship", "Money behind a source: the page earns a commission on a vendor's products."),
 )

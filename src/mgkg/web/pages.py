@@ -517,7 +517,7 @@ def resource_page(site: Site, iri: str) -> str:
             key=lambda sp: (site.label(sp[1]).lower(), site.label(sp[0]).lower(), sp[0]),
         )
         own_summary = site.model.summary_node(iri) if claim is None else None
-        limit = site.model.upper_limit()
+        limits = site.model.upper_limits()
         best = next(
             (e for e in summaries if (e["summary"].evidence_class or "").lower() != "safety"),
             None,
@@ -531,7 +531,9 @@ def resource_page(site: Site, iri: str) -> str:
             own_summary=own_summary,
             best=best,
             safety=safety,
-            dose_note=plain.dose_note(claim.dose_mg, limit) if claim is not None else None,
+            dose_note=plain.dose_note(claim.exceeds_upper_limit, claim.dose, claim.dose_nutrient, limits)
+            if claim is not None
+            else None,
             types=ix.iris(iri, RDF_TYPE),
             definition=ix.text(iri, SKOS_DEFINITION, DCTERMS_NS + "description", RDFS_COMMENT),
             synonyms=ix.texts(iri, SKOS_ALT),

@@ -375,7 +375,7 @@
     if (e.summary) { add(card, answerBox(e.summary, null)); }
     if (e.safety) {
       var warn = el("div", "safety");
-      add(warn, el("p", "safety-title", S.safety.mark + " Safety warning: talk to a clinician before taking magnesium."));
+      add(warn, el("p", "safety-title", S.safety.mark + " Safety warning: talk to a clinician first."));
       add(card, warn);
     }
     if (e.dose_note) { add(card, el("p", "dose", S.safety.mark + " " + e.dose_note)); }
