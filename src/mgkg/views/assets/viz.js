@@ -299,7 +299,7 @@
     var paid = (edgesOf[id] || []).filter(function (eid) { return edgeById[eid].commercial.length; });
     var notes = n.commercial.slice();
     if (paid.length) {
-      notes.push(paid.length + " of its claims come " + edgeById[paid[0]].commercial[0].replace(/^from /, "from "));
+      notes.push(paid.length + " of its claims " + (paid.length === 1 ? "comes " : "come ") + edgeById[paid[0]].commercial[0]);
     }
     add(card, moneyBox(notes));
     if (n.definition) { add(card, el("p", "definition", n.definition)); }
