@@ -19,6 +19,7 @@ MODULE_TIERS = {
     "test_server_conneg.py": "server",
     "test_server_safety.py": "server",
     "test_remote.py": "server",
+    "test_virtuoso.py": "server",
     "test_bench.py": "bench",
 }
 
