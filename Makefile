@@ -47,9 +47,9 @@ $(VIRTUOSO):
 test: install $(CHROMIUM) $(VIRTUOSO)
 	$(PY) -m pytest
 
-## test-fast: the unit tier (no browser, server, benchmark or slow rebuild tests), about a minute
+## test-fast: the unit tier (no browser, server, benchmark or slow rebuild tests) on every core, under a minute
 test-fast: install
-	$(PY) -m pytest -m "not slow and not browser and not server and not bench"
+	$(PY) -m pytest -n auto -m "not slow and not browser and not server and not bench"
 
 ## lint: ruff over code, tests, benchmarks and tools
 lint: install
@@ -59,7 +59,7 @@ lint: install
 # The query page's YASGUI, vendored from the npm registry at this exact version.
 YASGUI_VERSION ?= 4.6.2
 
-## yasgui: refresh src/mgkg/assets/server/yasgui/ from @zazuko/yasgui $(YASGUI_VERSION) (needs npm)
+## yasgui: refresh src/mgkg/web/static/yasgui/ from @zazuko/yasgui $(YASGUI_VERSION) (needs npm)
 yasgui: install
 	$(PY) tools/vendor_yasgui.py $(YASGUI_VERSION)
 

@@ -235,7 +235,7 @@ def _wait(server: Virtuoso, timeout: float) -> None:
 
 def load(server: Virtuoso, release: Path, graph: str = GRAPH, timeout: float = 3600) -> int:
     """Replace ``graph`` with the triples of ``release`` by ``mgkg push``; the number pushed."""
-    from mgkg.push import push
+    from mgkg.query.push import push
 
     report = push(release, server.crud, graph=graph, user=USER, password=PASSWORD, timeout=timeout)
     return report.triples

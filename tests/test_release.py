@@ -10,8 +10,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from conftest import RELEASE, ROOT, copy_project
-from mgkg.build import Paths, ValidationError, assemble, build, shacl_check
-from mgkg.export import DUMPS, RELEASE_FILES
+from mgkg.build.export import DUMPS, RELEASE_FILES
+from mgkg.build.pipeline import ValidationError, assemble, build, shacl_check
+from mgkg.layout import Paths
 from mgkg.vocab import Base
 
 FORMATS = {
@@ -30,6 +31,7 @@ def fresh(tmp_path_factory):
     return root
 
 
+@pytest.mark.slow  # SHACL over the whole release or a full build
 def test_committed_release_matches_a_fresh_build(fresh):
     for name in RELEASE_FILES:
         committed = (RELEASE / name).read_bytes()
@@ -106,10 +108,12 @@ def test_void_counts_the_release_and_links_dumps_and_licence(release_graph):
     )
 
 
+@pytest.mark.slow  # SHACL over the whole release or a full build
 def test_release_conforms_to_the_shapes(release_graph):
     shacl_check(release_graph, ROOT / "ontology" / "shapes.ttl", Base())
 
 
+@pytest.mark.slow  # SHACL over the whole release or a full build
 def test_shapes_reject_a_claim_without_a_source(release_graph):
     broken = Graph()
     for triple in release_graph:
@@ -130,6 +134,7 @@ def _copy(graph: Graph) -> Graph:
     return copy
 
 
+@pytest.mark.slow  # SHACL over the whole release or a full build
 def test_shapes_reject_a_page_claim_without_its_quotation(release_graph):
     broken = _copy(release_graph)
     claim = URIRef("https://w3id.org/mgkg/id/mg-blocks-nmda-receptor")
@@ -139,6 +144,7 @@ def test_shapes_reject_a_page_claim_without_its_quotation(release_graph):
     assert "mg-blocks-nmda-receptor" in failure.value.report
 
 
+@pytest.mark.slow  # SHACL over the whole release or a full build
 def test_shapes_reject_a_null_finding_asserted_as_an_edge(release_graph):
     from rdflib import Literal
     from rdflib.namespace import XSD
@@ -151,6 +157,7 @@ def test_shapes_reject_a_null_finding_asserted_as_an_edge(release_graph):
         shacl_check(broken, ROOT / "ontology" / "shapes.ttl", Base())
 
 
+@pytest.mark.slow  # SHACL over the whole release or a full build
 def test_shapes_reject_an_unaudited_printed_citation(release_graph):
     broken = _copy(release_graph)
     broken.remove((None, URIRef(MGKG_NS + "audits"), URIRef("https://w3id.org/mgkg/id/cite-noah-2022")))
@@ -210,7 +217,7 @@ def test_export_without_a_release_says_so(tmp_path):
 
 
 def test_every_dump_is_offered_on_the_downloads_page():
-    from mgkg.pages import DOWNLOADS
+    from mgkg.web.pages import DOWNLOADS
 
     for name, media in DUMPS.items():
         assert name in DOWNLOADS and DOWNLOADS[name][0] == media, name

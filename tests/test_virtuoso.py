@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from mgkg.cli import main
-from mgkg.query import Prepared, RemoteEngine, run
+from mgkg.query.engine import Prepared, RemoteEngine, run
 from query_support import RELEASE_TTL, canonical, catalog_queries, engine, query_cache, same_answer
 
 ROOT = Path(__file__).resolve().parents[1]

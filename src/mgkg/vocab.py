@@ -1,7 +1,7 @@
-"""Namespaces, the CURIE prefix map and the IRI base.
+"""rdflib namespaces, identifier syntax and the IRI base of a build.
 
-Why one module: every IRI the graph writes is minted here, so a change of base or of
-a prefix expansion happens in one place. The prefix expansions follow
+Why one module: every IRI the build writes is minted here, from the one prefix map in
+:mod:`mgkg.prefixes`, so a change of base or of a prefix expansion happens in one place. The prefix expansions follow
 ``graph/reference/identifiers-notes.md`` (OBO PURLs, ``id.nlm.nih.gov/mesh``, Biolink
 ``w3id.org/biolink/vocab``), which were checked against Bioregistry and the Biolink
 prefix map.
@@ -14,13 +14,14 @@ from dataclasses import dataclass
 
 from rdflib import Namespace, URIRef
 
-from .defaults import CURIE_PREFIXES, DEFAULT_BASE, prefix_map  # re-exported: one place each
+from mgkg.errors import UsageError
+from mgkg.prefixes import CURIE_PREFIXES, DEFAULT_BASE, STANDARD_PREFIXES, prefix_map
 
-FABIO = Namespace("http://purl.org/spar/fabio/")
-PRISM = Namespace("http://prismstandard.org/namespaces/basic/2.0/")
-SCHEMA = Namespace("https://schema.org/")
-VOID = Namespace("http://rdfs.org/ns/void#")
-SH = Namespace("http://www.w3.org/ns/shacl#")
+FABIO = Namespace(STANDARD_PREFIXES["fabio"])
+PRISM = Namespace(STANDARD_PREFIXES["prism"])
+SCHEMA = Namespace(STANDARD_PREFIXES["schema"])
+VOID = Namespace(STANDARD_PREFIXES["void"])
+SH = Namespace("http://www.w3.org/ns/shacl#")  # only the shapes use it; the release binds no sh:
 
 
 #: Local-id syntax for every curated record (becomes the last IRI segment).
@@ -43,14 +44,6 @@ def expand_curie(curie: str) -> URIRef:
     return URIRef(CURIE_PREFIXES[prefix] + match["local"])
 
 
-def compact_iri(iri: str, prefixes: dict[str, str]) -> str | None:
-    """``iri`` as PREFIX:LOCAL with the longest matching namespace of ``prefixes``, or None."""
-    for prefix, namespace in sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return None
-
-
 @dataclass(frozen=True)
 class Base:
     """The IRI base of one build: ``{base}ontology#`` for terms, ``{base}id/`` for things."""
@@ -59,7 +52,7 @@ class Base:
 
     def __post_init__(self) -> None:
         if not re.match(r"^https?://[^\s<>\"]+/$", self.iri):
-            raise ValueError(f"base IRI must be an http(s) IRI ending in '/': {self.iri!r}")
+            raise UsageError(f"base IRI must be an http(s) IRI ending in '/': {self.iri!r}")
 
     @property
     def ontology(self) -> Namespace:
