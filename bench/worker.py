@@ -12,7 +12,8 @@ Tasks:
   on-disk cache; ``mgkg-warm``: our path opening that cache; ``pyoxigraph``: raw
   in-memory bulk load; ``rdflib``: ``Graph.parse``); time, peak and baseline RSS.
 - ``queries``: run catalog queries with one engine (``mgkg``: our path, engine plus
-  result formatting; ``pyoxigraph``: raw ``Store.query`` on the same on-disk store plus
+  result formatting; ``mgkg-mem``: the same on an in-memory store; ``virtuoso``: the same
+  against a Virtuoso holding the graph; ``pyoxigraph``: raw ``Store.query`` on the same on-disk store plus
   pyoxigraph's own serializer; ``pyoxigraph-mem``: the same on an in-memory store;
   ``rdflib``: ``Graph.query`` plus rdflib's serializer, each query in a forked child
   that is killed at the budget).
@@ -149,9 +150,12 @@ def task_queries(
     repeats: int = 5,
     budget: float | dict[str, float] = 30.0,
     names: list[str] | None = None,
+    endpoint: str | None = None,
+    graph: str | None = None,
 ) -> None:
     """``budget``: seconds per query (or per query name), after which it stops repeating
-    (and, for rdflib, is killed: a lower bound)."""
+    (and, for rdflib, is killed: a lower bound). ``endpoint`` and ``graph``: the SPARQL
+    endpoint and default graph of the ``virtuoso`` engine (started and loaded by the parent)."""
     from mgkg.query import engine as q
     from mgkg.query.store import cached_path, open_store
 
@@ -163,6 +167,12 @@ def task_queries(
     prepared = {query.name: q.prepare(query, {}, local) for query in queries}
     if engine == "mgkg":
         runner = _mgkg_runner(q, local, queries)
+    elif engine == "mgkg-mem":  # our path on an in-memory store (a long-lived process's choice)
+        from mgkg.query.store import memory_store
+
+        runner = _mgkg_runner(q, q.LocalEngine(memory_store(source)), queries)
+    elif engine == "virtuoso":  # our path against the store: mgkg query --endpoint --graph
+        runner = _mgkg_runner(q, q.RemoteEngine(endpoint, graph=graph, timeout=600), queries)
     elif engine in ("pyoxigraph", "pyoxigraph-mem"):
         import pyoxigraph as ox
 
