@@ -614,6 +614,15 @@ def render(results: dict, made: list[str], images: Path, out: Path, data: Path) 
     queries = results.get("queries", {})
     if queries:
         add("\n## Catalog queries\n\n")
+        again = results.get("refreshed", {}).get("queries")
+        if again:
+            which = "; ".join(f"{graph_label(g, graphs)}: {', '.join(e)}" for g, e in again.items())
+            add(
+                f"**Partly measured again** ({results['refreshed']['at']}, after the catalog's queries were "
+                f"rewritten): {which}. Every other engine and graph below is from the run of "
+                f"{results.get('started', '?')}, with the queries as they were then; compare ratios within "
+                "one run only.\n\n"
+            )
         add(
             "Every query of `queries/*.rq` with its default parameters, on every graph, each engine in its own "
             "process, producing the same answer document: **mgkg** is our path as `mgkg query NAME "

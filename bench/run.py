@@ -552,6 +552,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-1e7", action="store_true", help="full mode without the 10^7 graph")
     parser.add_argument("--graphs", help="comma-separated subset of the mode's graphs (release,1e4,...)")
+    parser.add_argument(
+        "--engines", help="comma-separated subset of the catalog engines (mgkg,mgkg-mem,pyoxigraph,...)"
+    )
     args = parser.parse_args(argv)
     config = QUICK if args.quick else FULL
     if args.no_1e7:
@@ -574,6 +577,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         if "release" not in config.graphs:
             config = Config(**{**asdict(config), "graphs": ("release", *config.graphs)})
+    if args.engines:
+        keep = set(args.engines.split(","))
+        config = Config(
+            **{**asdict(config), "query_engines": tuple(e for e in config.query_engines if e in keep)}
+        )
     suites = set((args.only or "load,queries,build,coldstart,viz,endpoint").split(","))
     started = time.perf_counter()
     WORK.mkdir(parents=True, exist_ok=True)
@@ -617,10 +625,16 @@ def main(argv: list[str] | None = None) -> int:
     if config.mode == "full" and args.only and data.is_file():
         # Some suites refreshed: the report keeps the last full run's other results.
         previous = json.loads(data.read_text(encoding="utf-8"))
-        for key in ("load", "queries", "profiles", "build", "coldstart", "viz", "endpoint"):
+        for key in ("load", "profiles", "build", "coldstart", "viz", "endpoint"):
             if key in results:
                 previous[key] = results[key]
-        previous["refreshed"] = {"suites": sorted(suites), "at": results["started"]}
+        refreshed = {"suites": sorted(suites), "at": results["started"]}
+        if "queries" in results:  # per graph and engine: a refresh of some engines keeps the others
+            for graph, engines in results["queries"].items():
+                previous.setdefault("queries", {}).setdefault(graph, {}).update(engines)
+            refreshed["queries"] = {g: sorted(e) for g, e in results["queries"].items()}
+            previous["graphs"] = {**previous.get("graphs", {}), **results["graphs"]}
+        previous["refreshed"] = refreshed
         previous["checks"] = checks(previous)
         results = previous
     text = json.dumps(results, indent=1, sort_keys=True) + "\n"
