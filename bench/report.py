@@ -742,6 +742,28 @@ def render(results: dict, made: list[str], images: Path, out: Path, data: Path) 
                 )
             )
 
+    # ---- the slowest queries, pattern by pattern
+    patterns = results.get("patterns", {})
+    if patterns.get("patterns"):
+        add(f"\n### The slowest five at {graph_label(patterns['graph'], graphs)}, pattern by pattern\n\n")
+        add(
+            "pyoxigraph has no EXPLAIN; this is its equivalent in numbers: each triple pattern of the "
+            "query (parameters bound), how many triples match it alone on an in-memory store and how "
+            "long finding them takes. A query is fast when it starts from its smallest patterns and "
+            "joins the large ones by bound variables; the largest few are listed.\n\n"
+        )
+        for name, rows in patterns["patterns"].items():
+            seconds = patterns.get("seconds", {}).get(name)
+            add(f"`{name}` ({t(seconds) if seconds else '–'}):\n\n")
+            top = sorted(rows, key=lambda r: -r["matches"])[:6]
+            add(
+                table(
+                    ["pattern", "matches", "time"],
+                    [[f"`{r['pattern'][:110]}`", f"{r['matches']:,}", t(r["seconds"])] for r in top],
+                )
+            )
+            add("\n")
+
     # ---- build
     build = results.get("build", {})
     if build.get("stages"):

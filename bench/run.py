@@ -398,6 +398,22 @@ def suite_endpoint(config: Config, graphs: dict[str, dict], caches: dict[str, Pa
     return result
 
 
+def suite_patterns(config: Config, graphs: dict[str, dict], queries: dict) -> dict:
+    """The slowest five catalog queries on the largest graph measured (by our in-memory path,
+    else our on-disk path), pattern by pattern (worker ``patterns``)."""
+    measured = [g for g in config.query_graphs if g in queries]
+    if not measured:
+        return {}
+    graph = max(measured, key=scale_rank)
+    engines = queries[graph]
+    ours = (engines.get("mgkg-mem") or engines.get("mgkg") or {}).get("queries", {})
+    cost = {n: _median(r) or r.get("timeout") or 0 for n, r in ours.items()}
+    slowest = sorted(cost, key=lambda n: -cost[n])[:5]
+    out = run_once("patterns", 1800, path=graphs[graph]["path"], names=slowest)
+    log("patterns: done")
+    return {"graph": graph, "seconds": {n: cost[n] for n in slowest}, "patterns": out.get("patterns", {})}
+
+
 def studies_per_condition_rewrite() -> tuple[str, str] | None:
     """The catalog's studies-per-condition, and the same query with the publication type test
     moved into each UNION branch (None when the query no longer has the measured shape)."""
@@ -599,6 +615,8 @@ def main(argv: list[str] | None = None) -> int:
         results["load"] = suite_load(config, results["graphs"], caches)
     if "queries" in suites:
         results["queries"] = suite_queries(config, results["graphs"], caches)
+    if "queries" in suites:
+        results["patterns"] = suite_patterns(config, results["graphs"], results["queries"])
     if "queries" in suites and config.profile_graph:
         results["profiles"] = suite_profiles(config, results["graphs"], caches)
     if "build" in suites:
@@ -625,7 +643,7 @@ def main(argv: list[str] | None = None) -> int:
     if config.mode == "full" and args.only and data.is_file():
         # Some suites refreshed: the report keeps the last full run's other results.
         previous = json.loads(data.read_text(encoding="utf-8"))
-        for key in ("load", "profiles", "build", "coldstart", "viz", "endpoint"):
+        for key in ("load", "profiles", "patterns", "build", "coldstart", "viz", "endpoint"):
             if key in results:
                 previous[key] = results[key]
         refreshed = {"suites": sorted(suites), "at": results["started"]}
