@@ -23,6 +23,7 @@ MODULE_TIERS = {
     "test_server_attacks.py": "server",
     "test_server_fairness.py": "server",
     "test_curation_errors.py": "slow",  # every case runs a whole build
+    "test_second_nutrient.py": "slow",  # builds the release with a second nutrient
     "test_bench.py": "bench",
 }
 
@@ -82,6 +83,7 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 PREFIX obo: <http://purl.obolibrary.org/obo/>
 PREFIX mesh: <http://id.nlm.nih.gov/mesh/>
 PREFIX biolink: <https://w3id.org/biolink/vocab/>
+PREFIX qudt: <http://qudt.org/schema/qudt/>
 """
 
 
