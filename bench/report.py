@@ -619,9 +619,9 @@ def render(results: dict, made: list[str], images: Path, out: Path, data: Path) 
             which = "; ".join(f"{graph_label(g, graphs)}: {', '.join(e)}" for g, e in again.items())
             add(
                 f"**Partly measured again** ({results['refreshed']['at']}, after the catalog's queries were "
-                f"rewritten): {which}. Every other engine and graph below is from the run of "
-                f"{results.get('started', '?')}, with the queries as they were then; compare ratios within "
-                "one run only.\n\n"
+                f"rewritten): {which}; no other engine ran on those graphs this time. The other graphs "
+                f"below are from the run of {results.get('started', '?')}, with the queries and release "
+                "as they were then; compare ratios within one graph only.\n\n"
             )
         add(
             "Every query of `queries/*.rq` with its default parameters, on every graph, each engine in its own "

@@ -647,9 +647,9 @@ def main(argv: list[str] | None = None) -> int:
             if key in results:
                 previous[key] = results[key]
         refreshed = {"suites": sorted(suites), "at": results["started"]}
-        if "queries" in results:  # per graph and engine: a refresh of some engines keeps the others
+        if "queries" in results:  # per graph: the engines of one graph are always from one run
             for graph, engines in results["queries"].items():
-                previous.setdefault("queries", {}).setdefault(graph, {}).update(engines)
+                previous.setdefault("queries", {})[graph] = engines
             refreshed["queries"] = {g: sorted(e) for g, e in results["queries"].items()}
             previous["graphs"] = {**previous.get("graphs", {}), **results["graphs"]}
         previous["refreshed"] = refreshed
