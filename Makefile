@@ -37,8 +37,14 @@ $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 
-## test: install test extras (and Chromium for browser tests) and run the whole suite
-test: install $(CHROMIUM)
+# The Virtuoso parity test starts Debian's Virtuoso 7.2 on a database of its own (tests/test_virtuoso.py).
+VIRTUOSO ?= /usr/bin/virtuoso-t
+$(VIRTUOSO):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null
+
+## test: install test extras (Chromium for browser tests, Virtuoso for the parity test) and run the whole suite
+test: install $(CHROMIUM) $(VIRTUOSO)
 	$(PY) -m pytest
 
 ## test-fast: the unit tier (no browser, server, benchmark or slow rebuild tests) on every core, under a minute
@@ -62,7 +68,7 @@ $(VENV)/.installed-bench: pyproject.toml | $(PY)
 	touch $@
 
 ## bench: every benchmark (30-45 min on 2 cores) -> docs/benchmarks.md, docs/img/bench-*.png, bench/results/full.json
-bench: install $(VENV)/.installed-bench $(CHROMIUM)
+bench: install $(VENV)/.installed-bench $(CHROMIUM) $(VIRTUOSO)
 	$(PY) -m bench
 
 ## bench-endpoint: only the endpoint part of `make bench` (mgkg serve against the Oxigraph server, cache off and

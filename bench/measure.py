@@ -70,6 +70,7 @@ def run_queries(
     repeats: int,
     budget: float | dict[str, float],
     ready_timeout: float,
+    extra: dict | None = None,
 ) -> tuple[dict[str, dict], dict]:
     """Run catalog queries in a worker; a query past its budget is recorded as a timeout
     (a lower bound) and, for engines that cannot be interrupted in process, the worker is
@@ -85,6 +86,7 @@ def run_queries(
             "repeats": repeats,
             "budget": budget,
             "names": remaining,
+            **(extra or {}),
         }
         process = subprocess.Popen(  # noqa: S603
             worker_command("queries", **args),

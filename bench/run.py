@@ -44,6 +44,7 @@ class Config:
     budget: float  # seconds per query for the pyoxigraph engines
     rdflib_budget: tuple[float, float]  # (min, max) per query; between: 25 x our median
     rdflib_graphs: tuple[str, ...]  # graphs rdflib runs the catalog on
+    virtuoso_graphs: tuple[str, ...]  # graphs loaded into Virtuoso for the catalog (seconds to minutes each)
     rdflib_repeats: int
     build_repeats: int
     coldstart_repeats: int
@@ -69,11 +70,12 @@ QUICK = Config(
     load_repeats=1,
     load_rdflib_max="1e4",
     query_graphs=("release", "1e4"),
-    query_engines=("mgkg", "pyoxigraph", "rdflib"),
+    query_engines=("mgkg", "mgkg-mem", "pyoxigraph", "pyoxigraph-mem", "virtuoso", "rdflib"),
     query_repeats=3,
     budget=5.0,
     rdflib_budget=(0.5, 1.5),
     rdflib_graphs=("1e4",),
+    virtuoso_graphs=("release",),
     rdflib_repeats=1,
     build_repeats=1,
     coldstart_repeats=3,
@@ -96,11 +98,12 @@ FULL = Config(
     load_repeats=3,
     load_rdflib_max="1e6",
     query_graphs=("release", "1e4", "1e5", "1e6"),
-    query_engines=("mgkg", "pyoxigraph", "pyoxigraph-mem", "rdflib"),
+    query_engines=("mgkg", "mgkg-mem", "pyoxigraph", "pyoxigraph-mem", "virtuoso", "rdflib"),
     query_repeats=5,
     budget=15.0,
     rdflib_budget=(5.0, 30.0),
     rdflib_graphs=("release", "1e4", "1e5", "1e6"),
+    virtuoso_graphs=("release", "1e5", "1e6"),
     rdflib_repeats=5,
     build_repeats=3,
     coldstart_repeats=10,
@@ -198,6 +201,8 @@ def suite_queries(config: Config, graphs: dict[str, dict], caches: dict[str, Pat
         for engine in config.query_engines:
             if engine == "rdflib" and name not in config.rdflib_graphs:
                 continue
+            if engine == "virtuoso" and name not in config.virtuoso_graphs:
+                continue
             started = time.perf_counter()
             budget: float | dict[str, float] = config.budget
             repeats = config.rdflib_repeats if engine == "rdflib" else config.query_repeats
@@ -208,7 +213,23 @@ def suite_queries(config: Config, graphs: dict[str, dict], caches: dict[str, Pat
                     q: min(high, max(low, 25 * _median(ours.get(q)))) if _median(ours.get(q)) else high
                     for q in names
                 }
-            outcome, info = run_queries(engine, path, caches[name], names, repeats, budget, ready_timeout=900)
+            server = extra = loaded = None
+            if engine == "virtuoso":
+                try:
+                    server, extra, loaded = _virtuoso_for(name, path, config)
+                except Exception as exc:  # noqa: BLE001 (reported; the other engines still run)
+                    per_engine[engine] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+                    log(f"queries {name} virtuoso: {exc}")
+                    continue
+            try:
+                outcome, info = run_queries(
+                    engine, path, caches[name], names, repeats, budget, ready_timeout=900, extra=extra
+                )
+            finally:
+                if server is not None:
+                    server.stop()
+            if loaded is not None:
+                info = {**info, "load_seconds": loaded}
             per_engine[engine] = {
                 "queries": outcome,
                 "info": info,
@@ -218,6 +239,26 @@ def suite_queries(config: Config, graphs: dict[str, dict], caches: dict[str, Pat
             log(f"queries {name} {engine}: {time.perf_counter() - started:.1f} s")
         results[name] = per_engine
     return results
+
+
+def _virtuoso_for(name: str, path: Path, config: Config):
+    """Start Virtuoso on a new database for graph ``name`` and load it with ``mgkg push``."""
+    from . import virtuoso
+
+    if not virtuoso.available():
+        raise RuntimeError(f"Virtuoso is not installed (apt-get install {virtuoso.DEB_PACKAGE})")
+    directory = WORK / "virtuoso" / name
+    shutil.rmtree(directory, ignore_errors=True)
+    server = virtuoso.start(directory, memory_gb=4.0 if scale_rank(name) >= 1e6 else 0.5)
+    try:
+        started = time.perf_counter()
+        virtuoso.load(server, path)
+        seconds = time.perf_counter() - started
+    except BaseException:
+        server.stop()
+        raise
+    log(f"virtuoso {name}: loaded in {seconds:.1f} s")
+    return server, {"endpoint": server.sparql, "graph": virtuoso.GRAPH}, seconds
 
 
 def _median(entry: dict | None) -> float | None:
@@ -357,6 +398,22 @@ def suite_endpoint(config: Config, graphs: dict[str, dict], caches: dict[str, Pa
     return result
 
 
+def suite_patterns(config: Config, graphs: dict[str, dict], queries: dict) -> dict:
+    """The slowest five catalog queries on the largest graph measured (by our in-memory path,
+    else our on-disk path), pattern by pattern (worker ``patterns``)."""
+    measured = [g for g in config.query_graphs if g in queries]
+    if not measured:
+        return {}
+    graph = max(measured, key=scale_rank)
+    engines = queries[graph]
+    ours = (engines.get("mgkg-mem") or engines.get("mgkg") or {}).get("queries", {})
+    cost = {n: _median(r) or r.get("timeout") or 0 for n, r in ours.items()}
+    slowest = sorted(cost, key=lambda n: -cost[n])[:5]
+    out = run_once("patterns", 1800, path=graphs[graph]["path"], names=slowest)
+    log("patterns: done")
+    return {"graph": graph, "seconds": {n: cost[n] for n in slowest}, "patterns": out.get("patterns", {})}
+
+
 def studies_per_condition_rewrite() -> tuple[str, str] | None:
     """The catalog's studies-per-condition, and the same query with the publication type test
     moved into each UNION branch (None when the query no longer has the measured shape)."""
@@ -441,6 +498,30 @@ def checks(results: dict) -> list[dict]:
                 median_ratio <= 2.0,
                 f"median {median_ratio:.2f}x",
             )
+        ours_mem = engines.get("mgkg-mem", {}).get("queries", {})
+        raw_mem = engines.get("pyoxigraph-mem", {}).get("queries", {})
+        ratios = [
+            _median(ours_mem[q]) / _median(raw_mem[q])
+            for q in ours_mem
+            if _median(ours_mem.get(q)) and _median(raw_mem.get(q)) and _median(raw_mem.get(q)) > 0.002
+        ]
+        if ratios:
+            median_ratio = sorted(ratios)[len(ratios) // 2]
+            guard(
+                f"queries {graph}: mgkg overhead over raw pyoxigraph, both in memory (queries > 2 ms)",
+                median_ratio <= 2.5,  # a regression guard; the target (1.3x at 10^6) is reported
+                f"median {median_ratio:.2f}x",
+            )
+        if "virtuoso" in engines:
+            far = engines["virtuoso"]
+            failed = [q for q, r in far.get("queries", {}).items() if "error" in r] or (
+                [far["error"]] if "error" in far else []
+            )
+            guard(
+                f"queries {graph}: every catalog query runs on Virtuoso",
+                not failed,
+                ", ".join(failed)[:200] or "all ran",
+            )
         rdf = engines.get("rdflib", {}).get("queries", {})
         total_ours = sum(_median(ours.get(q)) or ours[q].get("timeout", 0) for q in ours)
         total_rdf = sum(_median(rdf.get(q)) or rdf.get(q, {}).get("timeout", 0) for q in rdf)
@@ -487,6 +568,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-1e7", action="store_true", help="full mode without the 10^7 graph")
     parser.add_argument("--graphs", help="comma-separated subset of the mode's graphs (release,1e4,...)")
+    parser.add_argument(
+        "--engines", help="comma-separated subset of the catalog engines (mgkg,mgkg-mem,pyoxigraph,...)"
+    )
     args = parser.parse_args(argv)
     config = QUICK if args.quick else FULL
     if args.no_1e7:
@@ -500,7 +584,7 @@ def main(argv: list[str] | None = None) -> int:
                 **asdict(config),
                 **{
                     key: tuple(g for g in getattr(config, key) if g in keep)
-                    for key in ("graphs", "query_graphs", "rdflib_graphs", "load_only")
+                    for key in ("graphs", "query_graphs", "rdflib_graphs", "virtuoso_graphs", "load_only")
                 },
                 "viz_graph": config.viz_graph if config.viz_graph in keep else "release",
                 "endpoint_graph": config.endpoint_graph if config.endpoint_graph in keep else "release",
@@ -509,6 +593,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         if "release" not in config.graphs:
             config = Config(**{**asdict(config), "graphs": ("release", *config.graphs)})
+    if args.engines:
+        keep = set(args.engines.split(","))
+        config = Config(
+            **{**asdict(config), "query_engines": tuple(e for e in config.query_engines if e in keep)}
+        )
     suites = set((args.only or "load,queries,build,coldstart,viz,endpoint").split(","))
     started = time.perf_counter()
     WORK.mkdir(parents=True, exist_ok=True)
@@ -526,6 +615,8 @@ def main(argv: list[str] | None = None) -> int:
         results["load"] = suite_load(config, results["graphs"], caches)
     if "queries" in suites:
         results["queries"] = suite_queries(config, results["graphs"], caches)
+    if "queries" in suites:
+        results["patterns"] = suite_patterns(config, results["graphs"], results["queries"])
     if "queries" in suites and config.profile_graph:
         results["profiles"] = suite_profiles(config, results["graphs"], caches)
     if "build" in suites:
@@ -552,10 +643,16 @@ def main(argv: list[str] | None = None) -> int:
     if config.mode == "full" and args.only and data.is_file():
         # Some suites refreshed: the report keeps the last full run's other results.
         previous = json.loads(data.read_text(encoding="utf-8"))
-        for key in ("load", "queries", "profiles", "build", "coldstart", "viz", "endpoint"):
+        for key in ("load", "profiles", "patterns", "build", "coldstart", "viz", "endpoint"):
             if key in results:
                 previous[key] = results[key]
-        previous["refreshed"] = {"suites": sorted(suites), "at": results["started"]}
+        refreshed = {"suites": sorted(suites), "at": results["started"]}
+        if "queries" in results:  # per graph: the engines of one graph are always from one run
+            for graph, engines in results["queries"].items():
+                previous.setdefault("queries", {})[graph] = engines
+            refreshed["queries"] = {g: sorted(e) for g, e in results["queries"].items()}
+            previous["graphs"] = {**previous.get("graphs", {}), **results["graphs"]}
+        previous["refreshed"] = refreshed
         previous["checks"] = checks(previous)
         results = previous
     text = json.dumps(results, indent=1, sort_keys=True) + "\n"

@@ -12,7 +12,8 @@ Tasks:
   on-disk cache; ``mgkg-warm``: our path opening that cache; ``pyoxigraph``: raw
   in-memory bulk load; ``rdflib``: ``Graph.parse``); time, peak and baseline RSS.
 - ``queries``: run catalog queries with one engine (``mgkg``: our path, engine plus
-  result formatting; ``pyoxigraph``: raw ``Store.query`` on the same on-disk store plus
+  result formatting; ``mgkg-mem``: the same on an in-memory store; ``virtuoso``: the same
+  against a Virtuoso holding the graph; ``pyoxigraph``: raw ``Store.query`` on the same on-disk store plus
   pyoxigraph's own serializer; ``pyoxigraph-mem``: the same on an in-memory store;
   ``rdflib``: ``Graph.query`` plus rdflib's serializer, each query in a forked child
   that is killed at the budget).
@@ -149,9 +150,12 @@ def task_queries(
     repeats: int = 5,
     budget: float | dict[str, float] = 30.0,
     names: list[str] | None = None,
+    endpoint: str | None = None,
+    graph: str | None = None,
 ) -> None:
     """``budget``: seconds per query (or per query name), after which it stops repeating
-    (and, for rdflib, is killed: a lower bound)."""
+    (and, for rdflib, is killed: a lower bound). ``endpoint`` and ``graph``: the SPARQL
+    endpoint and default graph of the ``virtuoso`` engine (started and loaded by the parent)."""
     from mgkg.query import engine as q
     from mgkg.query.store import cached_path, open_store
 
@@ -163,6 +167,12 @@ def task_queries(
     prepared = {query.name: q.prepare(query, {}, local) for query in queries}
     if engine == "mgkg":
         runner = _mgkg_runner(q, local, queries)
+    elif engine == "mgkg-mem":  # our path on an in-memory store (a long-lived process's choice)
+        from mgkg.query.store import memory_store
+
+        runner = _mgkg_runner(q, q.LocalEngine(memory_store(source)), queries)
+    elif engine == "virtuoso":  # our path against the store: mgkg query --endpoint --graph
+        runner = _mgkg_runner(q, q.RemoteEngine(endpoint, graph=graph, timeout=600), queries)
     elif engine in ("pyoxigraph", "pyoxigraph-mem"):
         import pyoxigraph as ox
 
@@ -368,7 +378,62 @@ def task_variants(
     emit(event="result", variants=out)
 
 
-TASKS = {"load": task_load, "queries": task_queries, "build": task_build, "variants": task_variants}
+def _triple_patterns(text: str) -> list[str]:
+    """The distinct triple patterns of a query's basic graph patterns, in SPARQL syntax
+    (property paths included), from rdflib's algebra of the query."""
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    found: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, CompValue):
+            if node.name == "BGP":
+                found.extend(" ".join(term.n3() for term in triple) for triple in node.triples)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list | tuple):
+            for value in node:
+                walk(value)
+
+    walk(prepareQuery(text).algebra)
+    return list(dict.fromkeys(found))
+
+
+def task_patterns(path: str, names: list[str]) -> None:
+    """EXPLAIN in numbers: for each triple pattern of each named catalog query, with the
+    query's default parameters bound, how many triples match it on an in-memory store and
+    how long finding them takes. pyoxigraph has no EXPLAIN; the patterns that match most
+    are where a join order can go wrong."""
+    import pyoxigraph as ox
+
+    from mgkg.query import engine as q
+
+    store = ox.Store()
+    store.bulk_load(path=path, format=ox.RdfFormat.TURTLE)
+    local = q.LocalEngine(store)
+    out: dict = {}
+    for query in _catalog(names):
+        prepared = q.prepare(query, {}, local)
+        bound = {f"?{name}": q.sparql_term(term) for name, term in prepared.bindings.items()}
+        rows = []
+        for pattern in _triple_patterns(query.text):
+            concrete = " ".join(bound.get(part, part) for part in pattern.split(" "))
+            started = time.perf_counter()
+            answer = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {concrete} }}")
+            matches = int(next(iter(answer))[0].value)
+            rows.append({"pattern": concrete, "matches": matches, "seconds": time.perf_counter() - started})
+        out[query.name] = rows
+    emit(event="result", patterns=out)
+
+
+TASKS = {
+    "patterns": task_patterns,
+    "load": task_load,
+    "queries": task_queries,
+    "build": task_build,
+    "variants": task_variants,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

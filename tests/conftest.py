@@ -19,6 +19,7 @@ MODULE_TIERS = {
     "test_server_conneg.py": "server",
     "test_server_safety.py": "server",
     "test_remote.py": "server",
+    "test_virtuoso.py": "server",
     "test_server_attacks.py": "server",
     "test_server_fairness.py": "server",
     "test_curation_errors.py": "slow",  # every case runs a whole build

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from pyoxigraph import Literal
 
 from mgkg.build.catalog import CatalogQuery, load_catalog
 from mgkg.query.engine import LocalEngine, Result, compact, run
@@ -65,11 +66,41 @@ def group_concat_separators(text: str) -> list[str]:
     return found or [" "]
 
 
-def same_answer(a: Result, b: Result, text: str) -> bool:
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+BOOLEAN_VALUES = {"true": "true", "1": "true", "false": "false", "0": "false"}
+
+
+def canonical(term, values: bool = True, separators: list[str] | tuple[str, ...] = ()) -> str:
+    """A term as comparable text.
+
+    With ``values``, an xsd:boolean is written in its canonical form: ``"1"^^xsd:boolean``
+    and ``"true"^^xsd:boolean`` are two lexical forms of one value (XML Schema allows both,
+    and Virtuoso writes 1 and 0); comparing values, not lexical forms, is what an answer
+    means. Every other term compares as written. With ``separators`` (those of the query's
+    GROUP_CONCATs), a literal's parts are sorted, since SPARQL leaves their order open.
+    """
+    if term is None:
+        return ""
+    if not isinstance(term, Literal):
+        return str(term)
+    value = term.value
+    if values and term.datatype.value == XSD_BOOLEAN and value in BOOLEAN_VALUES:
+        value = BOOLEAN_VALUES[value]
+    for sep in separators:
+        if sep and sep in value:
+            value = sep.join(sorted(value.split(sep)))
+    return str(
+        Literal(value, language=term.language) if term.language else Literal(value, datatype=term.datatype)
+    )
+
+
+def same_answer(a: Result, b: Result, text: str, values: bool = False) -> bool:
     """Equal results, up to what SPARQL leaves undefined.
 
     SPARQL fixes neither the order of rows without ORDER BY nor the order of the values
     inside a GROUP_CONCAT, and two stores (an embedded one and a server) may differ there.
+    With ``values``, literals compare by value where a datatype has several lexical forms
+    of one value (:func:`canonical`).
     """
     if a.form != b.form or a.variables != b.variables or a.boolean != b.boolean:
         return False
@@ -78,14 +109,7 @@ def same_answer(a: Result, b: Result, text: str) -> bool:
     separators = group_concat_separators(text)
 
     def normal(row):
-        cells = []
-        for term in row:
-            value = str(term) if term is not None else ""
-            for sep in separators:
-                if sep and sep in value:
-                    value = sep.join(sorted(value.split(sep)))
-            cells.append(value)
-        return tuple(cells)
+        return tuple(canonical(term, values, separators) for term in row)
 
     left, right = [normal(r) for r in a.rows], [normal(r) for r in b.rows]
     if "ORDER BY" in text.upper() and not separators:

@@ -419,7 +419,7 @@ def materialize(answer, form: str) -> Result:
         return Result("ASK", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         names = [v.value for v in answer.variables]
-        rows = [tuple(solution[n] for n in names) for solution in answer]
+        rows = [tuple(solution) for solution in answer]  # a solution iterates in variable order
         return Result("SELECT", names, rows)
     triples = []
     for item in answer:
@@ -631,17 +631,37 @@ def _json_term(term: Term) -> dict:
     raise TypeError(term)
 
 
-def sparql_json(result: Result) -> bytes:
-    """SPARQL 1.1 Query Results JSON for a SELECT or ASK result."""
+def _json_document(result: Result) -> dict:
+    """The SPARQL 1.1 Query Results JSON document of a SELECT or ASK result, as Python data.
+
+    Each distinct term is converted once (answers repeat the same IRIs and labels on many
+    rows), which keeps the cost per row to a dictionary look-up per cell.
+    """
     if result.form == "ASK":
-        return json.dumps({"head": {}, "boolean": bool(result.boolean)}).encode()
+        return {"head": {}, "boolean": bool(result.boolean)}
+    converted: dict[Term, dict] = {}
+
+    def cell(term: Term) -> dict:
+        found = converted.get(term)
+        if found is None:
+            found = converted[term] = _json_term(term)
+        return found
+
+    names = result.variables
     bindings = [
-        {name: _json_term(term) for name, term in zip(result.variables, row, strict=True) if term is not None}
+        {name: cell(term) for name, term in zip(names, row, strict=True) if term is not None}
         for row in result.rows
     ]
-    return json.dumps(
-        {"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False
-    ).encode("utf-8")
+    return {"head": {"vars": names}, "results": {"bindings": bindings}}
+
+
+def sparql_json(result: Result) -> bytes:
+    """SPARQL 1.1 Query Results JSON for a SELECT or ASK result."""
+    return json.dumps(_json_document(result), ensure_ascii=False).encode("utf-8")
+
+
+def _has_triple_terms(result: Result) -> bool:
+    return any(isinstance(term, ox.Triple) for row in result.rows for term in row)
 
 
 def serialize(result: Result, fmt: str, prefixes: Mapping[str, str] | None = None) -> bytes:
@@ -650,6 +670,11 @@ def serialize(result: Result, fmt: str, prefixes: Mapping[str, str] | None = Non
     prefixes = dict(prefixes) if prefixes is not None else result_prefixes()
     if fmt == "table":
         return table(result, prefixes).encode("utf-8")
+    if fmt == "json" and not _has_triple_terms(result):
+        # Written here in pyoxigraph's own layout (compact, keys in its order, the same
+        # escapes), which skips parsing the document back into pyoxigraph only to write it.
+        text = json.dumps(_json_document(result), ensure_ascii=False, separators=(",", ":"))
+        return text.encode("utf-8") + b"\n"
     if fmt in RESULT_FORMATS:
         parsed = ox.parse_query_results(input=sparql_json(result), format=ox.QueryResultsFormat.JSON)
         data = parsed.serialize(format=RESULT_FORMATS[fmt])
