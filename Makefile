@@ -37,8 +37,14 @@ $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 
-## test: install test extras (and Chromium for browser tests) and run the whole suite
-test: install $(CHROMIUM)
+# The OWL 2 DL profile check (tests/test_owl.py) runs Debian's OWL API with the JDK.
+OWLAPI ?= /usr/share/java/owlapi-distribution.jar
+$(OWLAPI):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jdk-headless libowlapi-java >/dev/null
+
+## test: install test extras (Chromium for browser tests, the OWL API for the OWL check) and run the whole suite
+test: install $(CHROMIUM) $(OWLAPI)
 	$(PY) -m pytest
 
 ## test-fast: the unit tier (no browser, server, benchmark or slow rebuild tests), about a minute

@@ -20,6 +20,7 @@ MODULE_TIERS = {
     "test_server_safety.py": "server",
     "test_remote.py": "server",
     "test_bench.py": "bench",
+    "test_owl.py": "slow",  # a JVM run of the OWL API and an OWL RL closure of the release
 }
 
 

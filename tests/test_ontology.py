@@ -68,7 +68,9 @@ def test_required_classes_exist():
         "StudyDesign",
     ):
         assert name in index.classes, f"class mgkg:{name} missing"
-    assert index.is_a(index.classes["Claim"], RDF.Statement)
+    # Claims are typed rdf:Statement in the data, not by a subclass axiom (OWL 2 DL reserves rdf:).
+    assert index.is_a(index.classes["Claim"], URIRef("http://www.w3.org/ns/prov#Entity"))
+    assert not index.is_a(index.classes["Claim"], RDF.Statement)
     assert index.is_a(index.classes["Chelate"], index.classes["SupplementForm"])
 
 

@@ -690,8 +690,10 @@ class Curation:
             self._problem(path, record.at("predicate"), f"claim {rid!r}: unknown predicate {name!r}{hint}")
             return
         self._add(claim, RDF.predicate, prop.iri)
+        self._add(claim, MGKG.claimPredicate, prop.iri)  # the same content, for OWL tools
         if subject is not None:
             self._add(claim, RDF.subject, subject)
+            self._add(claim, MGKG.claimSubject, subject)
             domains = [d for d in self.ontology.graph.objects(prop.iri, RDFS.domain) if isinstance(d, URIRef)]
             subject_node = self.nodes.get(record["subject"])
             if (
@@ -718,6 +720,7 @@ class Curation:
             )
             if target is not None:
                 self._add(claim, RDF.object, target)
+                self._add(claim, MGKG.claimObject, target)
         else:
             if "object" in record or "value" not in record:
                 self._problem(
@@ -729,6 +732,7 @@ class Curation:
             literal = self._literal(record["value"], prop, path, record.at("value"))
             if literal is not None:
                 self._add(claim, RDF.object, literal)
+                self._add(claim, MGKG.claimValue, literal)
 
     def _passage(self, record: Located, path: str, claim: URIRef, from_page: bool) -> None:
         rid = record["id"]
