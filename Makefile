@@ -59,7 +59,7 @@ lint: install
 # The query page's YASGUI, vendored from the npm registry at this exact version.
 YASGUI_VERSION ?= 4.6.2
 
-## yasgui: refresh src/mgkg/assets/server/yasgui/ from @zazuko/yasgui $(YASGUI_VERSION) (needs npm)
+## yasgui: refresh src/mgkg/web/static/yasgui/ from @zazuko/yasgui $(YASGUI_VERSION) (needs npm)
 yasgui: install
 	$(PY) tools/vendor_yasgui.py $(YASGUI_VERSION)
 

@@ -131,8 +131,8 @@ def start_oxigraph(data: Path, work: Path) -> Server:
 
 def query_text(name: str) -> str:
     """A catalog query with its default parameters written in (what ``--endpoint`` sends)."""
-    from mgkg import query as q
-    from mgkg.catalog import load_catalog
+    from mgkg.build.catalog import load_catalog
+    from mgkg.query import engine as q
 
     query = load_catalog(ROOT / "queries").get(name)
     return q.prepare(query, {}, None).with_values()
@@ -333,7 +333,7 @@ def profile(data: Path, text: str, repeats: int = 300) -> dict:
     trip of a trivial query (``ASK {}``) through a one-worker pool (pipes and pickling)."""
     import statistics
 
-    from mgkg.querypool import QueryPool, WorkerSettings, execute, load_in_memory
+    from mgkg.web.workers import QueryPool, WorkerSettings, execute, load_in_memory
 
     def median(call) -> float:
         for _ in range(20):
@@ -416,7 +416,7 @@ def main(argv: list[str] | None = None) -> int:
     running = None
     url = args.url
     if url is None:
-        from mgkg.server import ServerConfig, start
+        from mgkg.web.server import ServerConfig, start
 
         config = ServerConfig(port=0, quiet=True)
         if args.workers:

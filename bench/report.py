@@ -560,7 +560,7 @@ def render(results: dict, made: list[str], images: Path, out: Path, data: Path) 
         add("\n## Loading\n\n")
         add(
             "Each engine in its own process, medians (min–max) of repeated runs. **mgkg** is the embedded "
-            "path (`mgkg.store.open_store`: hash the file, bulk-load it into an on-disk store under the "
+            "path (`mgkg.query.store.open_store`: hash the file, bulk-load it into an on-disk store under the "
             "cache, open it read-only), the cost of the first query after a build; **mgkg warm** opens "
             "that cache, the cost of every later query; **pyoxigraph** is a raw in-memory "
             "`Store().bulk_load`; **rdflib** is `Graph().parse`. Peak RSS is the process's (interpreter "
@@ -613,7 +613,7 @@ def render(results: dict, made: list[str], images: Path, out: Path, data: Path) 
         add(
             "Every query of `queries/*.rq` with its default parameters, on every graph, each engine in its own "
             "process, producing the same answer document: **mgkg** is our path as `mgkg query NAME "
-            "--format json` runs it (bind parameters, `LocalEngine.run`, `mgkg.query.serialize`; "
+            "--format json` runs it (bind parameters, `LocalEngine.run`, `mgkg.query.engine.serialize`; "
             "N-Triples for CONSTRUCT); **pyoxigraph** runs `Store.query` with the same bound terms on the "
             "same read-only on-disk store and serializes with pyoxigraph; **pyoxigraph (memory)** does the "
             "same on an in-memory store; **rdflib** runs `Graph.query` with `initBindings` and its own "
@@ -725,7 +725,7 @@ def render(results: dict, made: list[str], images: Path, out: Path, data: Path) 
     if build.get("stages"):
         add("\n## Building the real graph\n\n")
         add(
-            "`mgkg build`'s stages as `mgkg.build.build` runs them, in a fresh process each time (the "
+            "`mgkg build`'s stages as `mgkg.build.pipeline.build` runs them, in a fresh process each time (the "
             "release files written to a temporary directory); `mgkg validate` is the whole command "
             "(everything but writing), interpreter start included.\n\n"
         )
@@ -745,7 +745,7 @@ def render(results: dict, made: list[str], images: Path, out: Path, data: Path) 
             f"Views of the first N entities met walking out from magnesium in the claim graph of the "
             f"{GRAPH_LABEL.get(viz_graph(results), '')} graph ({viz.get('claim_graph', {}).get('nodes', 0):,} "
             f"entities, {viz.get('claim_graph', {}).get('edges', 0):,} claims; building that claim graph took "
-            f"{t(viz.get('claim_graph_seconds'))}). **mgkg**: `mgkg.viz` (physics in the browser up to 400 "
+            f"{t(viz.get('claim_graph_seconds'))}). **mgkg**: `mgkg.views.viz` (physics in the browser up to 400 "
             "entities, then frozen; above, a networkx layout computed in Python and physics off). **pyvis "
             "defaults**: `pyvis.network.Network()` (undirected, Barnes-Hut physics, 1,000 stabilization "
             'iterations) with `add_node`/`add_edge` and `generate_html`, `cdn_resources="in_line"` being '
@@ -1017,10 +1017,10 @@ def explanations(results: dict, h: dict) -> str:
                     if tiny
                     else ""
                 )
-                + ". Fixed: each call of `mgkg.query.prepare` rescans the query text for its variables and "
+                + ". Fixed: each call of `mgkg.query.engine.prepare` rescans the query text for its variables and "
                 "form (0.1-0.2 ms; cacheable per catalog query). Per row"
                 + (f" ({row_cost}, over the queries returning 1,000 rows or more)" if row_cost else "")
-                + ": `mgkg.query.serialize` turns every solution into Python tuples, builds SPARQL JSON in "
+                + ": `mgkg.query.engine.serialize` turns every solution into Python tuples, builds SPARQL JSON in "
                 "Python and parses it back into pyoxigraph to write the chosen format, where pyoxigraph "
                 "writes SPARQL JSON, XML, CSV and TSV straight from its own solutions. Proposed to the query "
                 "owners: cache the scan on `CatalogQuery`, and let `mgkg query` (and the server's workers) "

@@ -6,7 +6,7 @@ connected neighbourhood as ``mgkg viz --focus`` would draw it.
 
 Two pages per view, drawing the same entities and claims:
 
-- **mgkg**: ``mgkg.viz.view_data`` + ``render_html`` (physics in the browser up to 400
+- **mgkg**: ``mgkg.views.viz.view_data`` + ``render_html`` (physics in the browser up to 400
   entities, then frozen; above that positions precomputed with networkx, physics off);
 - **pyvis defaults**: ``pyvis.network.Network()`` with its defaults (undirected, Barnes-Hut
   physics with 1,000 stabilization iterations), ``add_node``/``add_edge`` per entity and
@@ -105,7 +105,7 @@ def bfs_views(graph, sizes: list[int], start: str) -> dict[int, object]:
 
 
 def mgkg_page(view, title: str) -> str:
-    from mgkg.viz import ViewOptions, render_html, view_data
+    from mgkg.views.viz import ViewOptions, render_html, view_data
 
     return render_html(view_data(view, ViewOptions(title=title)))
 
@@ -240,7 +240,7 @@ def run(
     browser_repeats: int = 1,
 ) -> dict:
     """The whole viz suite on the claim graph of ``graph_path``."""
-    from mgkg.graphmodel import build_claim_graph
+    from mgkg.views.model import build_claim_graph
 
     work.mkdir(parents=True, exist_ok=True)
     result: dict = {"source": graph_path.name, "views": {}}

@@ -67,7 +67,7 @@ def peak_mb() -> float:
 def task_load(engine: str, path: str, cache_dir: str | None = None) -> None:
     source = Path(path)
     if engine in ("mgkg", "mgkg-warm"):
-        from mgkg.store import open_store
+        from mgkg.query.store import open_store
 
         base = rss_mb()
         started = time.perf_counter()
@@ -103,7 +103,7 @@ def task_load(engine: str, path: str, cache_dir: str | None = None) -> None:
 
 
 def _catalog(names: list[str] | None):
-    from mgkg.catalog import load_catalog
+    from mgkg.build.catalog import load_catalog
 
     catalog = load_catalog(ROOT / "queries")
     queries = list(catalog)
@@ -152,8 +152,8 @@ def task_queries(
 ) -> None:
     """``budget``: seconds per query (or per query name), after which it stops repeating
     (and, for rdflib, is killed: a lower bound)."""
-    from mgkg import query as q
-    from mgkg.store import cached_path, open_store
+    from mgkg.query import engine as q
+    from mgkg.query.store import cached_path, open_store
 
     source = Path(path)
     started = time.perf_counter()
@@ -309,13 +309,14 @@ def _forked(name: str, form: str, run, repeats: int, budget: float) -> None:
 
 
 def task_build(out_dir: str) -> None:
-    """The real build, stage by stage, as :func:`mgkg.build.build` runs it (nothing written
+    """The real build, stage by stage, as :func:`mgkg.build.pipeline.build` runs it (nothing written
     under graph/: the release files go to ``out_dir``)."""
     times: dict[str, float] = {}
     started = time.perf_counter()
-    from mgkg.build import Paths, grade_and_derive, load_sources, project_root, shacl_check
-    from mgkg.catalog import catalog_turtle
-    from mgkg.export import serialize_release, write_atomically
+    from mgkg.build.catalog import catalog_turtle
+    from mgkg.build.export import serialize_release, write_atomically
+    from mgkg.build.pipeline import grade_and_derive, load_sources, shacl_check
+    from mgkg.layout import Paths, project_root
     from mgkg.vocab import Base
 
     times["imports"] = time.perf_counter() - started
@@ -338,7 +339,7 @@ def task_build(out_dir: str) -> None:
     times["SHACL (validate)"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    from mgkg.build import ontology_version
+    from mgkg.build.pipeline import ontology_version
 
     files = serialize_release(graph, base, ontology_version(graph, base))
     files["catalog.ttl"] = catalog_turtle(paths.root / "queries", base)
@@ -353,7 +354,7 @@ def task_variants(
     """Run query texts (a catalog query and rewrites of it) on the on-disk and in-memory stores."""
     import pyoxigraph as ox
 
-    from mgkg.store import open_store
+    from mgkg.query.store import open_store
 
     stores = {"mgkg store (disk)": open_store(Path(path), cache_dir=Path(cache_dir))}
     memory = ox.Store()

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from mgkg.catalog import CatalogQuery, load_catalog
-from mgkg.query import LocalEngine, Result, compact, run
-from mgkg.store import open_store
+from mgkg.build.catalog import CatalogQuery, load_catalog
+from mgkg.query.engine import LocalEngine, Result, compact, run
+from mgkg.query.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"

@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from mgkg.server import RunningServer, ServerConfig, start
+from mgkg.web.server import RunningServer, ServerConfig, start
 
 ROOT = Path(__file__).resolve().parents[1]
 RELEASE = ROOT / "graph" / "mgkg.ttl"

@@ -1,4 +1,4 @@
-"""The notebook API (mgkg.api) and the embedded store's on-disk cache (mgkg.store)."""
+"""The notebook API (mgkg.api) and the embedded store's on-disk cache (mgkg.query.store)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import mgkg.api as kg
-from mgkg import store as store_module
 from mgkg.errors import UserError
-from mgkg.store import READY, open_store, release_key
+from mgkg.query import store as store_module
+from mgkg.query.store import READY, open_store, release_key
 from query_support import RELEASE_TTL, ROOT
 
 
@@ -116,7 +116,7 @@ def test_module_level_run_uses_the_default_graph(monkeypatch, tmp_path):
 
 
 # ---------------------------------------------------------------------------
-# mgkg.store: the on-disk cache
+# mgkg.query.store: the on-disk cache
 # ---------------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from mgkg.catalog import (
+from mgkg.build.catalog import (
     CatalogError,
     catalog_graph,
     load_catalog,
@@ -112,7 +112,7 @@ def test_header_is_parsed():
 def test_header_mistakes_name_file_and_line(header, message, tmp_path):
     path = tmp_path / "x.rq"
     path.write_text(header + BODY, encoding="utf-8")
-    from mgkg.catalog import read_query
+    from mgkg.build.catalog import read_query
 
     with pytest.raises(CatalogError, match=message):
         read_query(path)
@@ -177,7 +177,7 @@ def test_every_query_declares_its_prefixes_and_runs_with_its_defaults(engine):
 
 def test_substitution_and_values_binding_agree(engine):
     """Local binding (pyoxigraph substitutions) and the VALUES block sent to endpoints give the same rows."""
-    from mgkg.query import materialize, prepare
+    from mgkg.query.engine import materialize, prepare
 
     for query in catalog_queries():
         prepared = prepare(query, {}, engine)
@@ -190,7 +190,7 @@ def test_substitution_and_values_binding_agree(engine):
 
 def test_general_queries_project_their_parameters(engine):
     """pyoxigraph substitutes only projected variables; the general queries all project theirs."""
-    from mgkg.query import prepare
+    from mgkg.query.engine import prepare
 
     for name in GENERAL_QUERIES:
         query = load_catalog(QUERIES).get(name)

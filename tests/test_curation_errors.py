@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_project
-from mgkg.build import build
-from mgkg.export import RELEASE_FILES
+from mgkg.build.export import RELEASE_FILES
+from mgkg.build.pipeline import build
 
 
 @pytest.fixture(scope="module")

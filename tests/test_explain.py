@@ -10,8 +10,8 @@ import pytest
 from conftest import RELEASE
 from mgkg.cli import main
 from mgkg.errors import UserError
-from mgkg.explain import explain, format_text, hop_graph, to_json
-from mgkg.graphmodel import build_claim_graph
+from mgkg.views.explain import explain, format_text, hop_graph, to_json
+from mgkg.views.model import build_claim_graph
 
 PREFIXES = """
 @prefix mgkg: <https://w3id.org/mgkg/ontology#> .

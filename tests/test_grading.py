@@ -7,7 +7,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from conftest import ROOT
-from mgkg.grading import Grader
+from mgkg.build.grading import Grader
 from mgkg.vocab import MGKG, Base
 
 KG = "https://w3id.org/mgkg/id/"
@@ -182,9 +182,9 @@ def test_human_evidence_that_finds_nothing_means_not_supported(graph):
 
 
 def test_grades_are_written_with_components_and_used_for_edges(graph):
-    from mgkg.derive import derive_edges
-    from mgkg.grading import grade_claims
-    from mgkg.synthesis import synthesize
+    from mgkg.build.derive import derive_edges
+    from mgkg.build.grading import grade_claims
+    from mgkg.build.synthesis import synthesize
 
     pub = publication(
         graph,

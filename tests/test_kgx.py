@@ -18,7 +18,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from conftest import RELEASE, ROOT
-from mgkg.kgx import (
+from mgkg.build.kgx import (
     EDGE_COLUMNS,
     ID_PREFIXES,
     KNOWLEDGE_SOURCE,

@@ -14,7 +14,7 @@ from sssom.parsers import parse_sssom_table
 from sssom.validators import validate
 
 from conftest import RELEASE, ROOT
-from mgkg.mappings import read_identifier_tables
+from mgkg.build.mappings import read_identifier_tables
 
 SSSOM = RELEASE / "mappings.sssom.tsv"
 CHECKS = [

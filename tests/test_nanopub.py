@@ -17,7 +17,7 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
 from conftest import RELEASE
-from mgkg.nanopub import claim_nanopub, to_trig, trusty_code
+from mgkg.build.nanopub import claim_nanopub, to_trig, trusty_code
 from mgkg.vocab import Base
 
 NP = "http://www.nanopub.org/nschema#"

@@ -8,7 +8,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from conftest import ROOT
-from mgkg.ontology import load_ontology
+from mgkg.build.ontology import load_ontology
 
 ONTOLOGY = URIRef("https://w3id.org/mgkg/ontology")
 MGKG = "https://w3id.org/mgkg/ontology#"

@@ -15,7 +15,7 @@ import pytest
 
 from browser.hostile import HOSTILE, HOSTILE_IMG, HOSTILE_LABEL
 from conftest import ROOT
-from mgkg.pages import (
+from mgkg.web.pages import (
     ASSETS,
     CSP,
     YASGUI_STYLE_HASHES,
@@ -27,8 +27,8 @@ from mgkg.pages import (
     resource_page,
 )
 
-TEMPLATES = ROOT / "src" / "mgkg" / "templates"
-YASGUI = ROOT / "src" / "mgkg" / "assets" / "server" / "yasgui"
+TEMPLATES = ROOT / "src" / "mgkg" / "web" / "templates"
+YASGUI = ROOT / "src" / "mgkg" / "web" / "static" / "yasgui"
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def hostile_site(tmp_path_factory) -> Site:
 def test_no_escaping_by_hand():
     """Autoescaping does all of it: no escape calls in the page code, no way around it in
     the templates."""
-    code = (ROOT / "src" / "mgkg" / "pages.py").read_text(encoding="utf-8")
+    code = (ROOT / "src" / "mgkg" / "web" / "pages.py").read_text(encoding="utf-8")
     assert not re.search(r"html\.escape|\besc\(|Markup\(|markupsafe", code)
     assert "autoescape=True" in code
     for template in TEMPLATES.glob("*.html"):
@@ -133,12 +133,12 @@ def test_vendored_version_is_the_pinned_one():
     assert licence.startswith(f"@zazuko/yasgui {pinned} ")
     assert "The MIT License" in licence and "- codemirror " in licence
     for name in ASSETS:
-        assert (ROOT / "src" / "mgkg" / "assets" / "server" / name).is_file(), name
+        assert (ROOT / "src" / "mgkg" / "web" / "static" / name).is_file(), name
 
 
 def test_package_data_ships_templates_and_yasgui():
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert '"templates/*.html"' in text and '"assets/server/yasgui/*"' in text
+    assert '"templates/*.html"' in text and '"static/yasgui/*"' in text
     assert re.search(r'"Jinja2>=3\.1"', text)
     assert {p.name for p in TEMPLATES.glob("*.html")} >= {"base.html", "query.html", "resource.html"}
     assert Path(YASGUI / "LICENSE").is_file()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from mgkg.push import push
+from mgkg.query.push import push
 
 ROOT = Path(__file__).resolve().parents[1]
 RELEASE = ROOT / "graph" / "mgkg.ttl"

@@ -10,7 +10,7 @@ from pyvis.network import Network
 from browser.hostile import HOSTILE, HOSTILE_IMG, HOSTILE_LABEL
 from conftest import RELEASE
 from mgkg.api import KnowledgeGraph
-from mgkg.viz import GRADE_STYLES, NODE_STYLES
+from mgkg.views.viz import GRADE_STYLES, NODE_STYLES
 
 KG = "https://w3id.org/mgkg/id/"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from mgkg.cli import main
-from mgkg.query_terms import (
+from mgkg.query.terms import (
     named_terms,
     undeclared_prefix_message,
     undeclared_prefixes,

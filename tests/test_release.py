@@ -10,8 +10,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from conftest import RELEASE, ROOT, copy_project
-from mgkg.build import Paths, ValidationError, assemble, build, shacl_check
-from mgkg.export import DUMPS, RELEASE_FILES
+from mgkg.build.export import DUMPS, RELEASE_FILES
+from mgkg.build.pipeline import ValidationError, assemble, build, shacl_check
+from mgkg.layout import Paths
 from mgkg.vocab import Base
 
 FORMATS = {
@@ -210,7 +211,7 @@ def test_export_without_a_release_says_so(tmp_path):
 
 
 def test_every_dump_is_offered_on_the_downloads_page():
-    from mgkg.pages import DOWNLOADS
+    from mgkg.web.pages import DOWNLOADS
 
     for name, media in DUMPS.items():
         assert name in DOWNLOADS and DOWNLOADS[name][0] == media, name

@@ -25,8 +25,8 @@ from rdflib import Graph
 from rdflib.query import Result as RdflibResult
 
 from mgkg.cli import main
-from mgkg.push import push
-from mgkg.query import GRAPH_FORMATS, TABULAR_FORMATS, RemoteEngine, run, serialize
+from mgkg.query.engine import GRAPH_FORMATS, TABULAR_FORMATS, RemoteEngine, run, serialize
+from mgkg.query.push import push
 from query_support import (
     RELEASE_TTL,
     answer,
@@ -105,7 +105,7 @@ def remote(endpoint) -> RemoteEngine:
 
 def _count(url: str, graph: str | None = None) -> int:
     result = RemoteEngine(url, graph=graph).run(
-        __import__("mgkg.query", fromlist=["Prepared"]).Prepared(
+        __import__("mgkg.query.engine", fromlist=["Prepared"]).Prepared(
             "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "SELECT"
         )
     )
@@ -303,7 +303,7 @@ def test_server_result_formats_parse_to_the_embedded_answer(media_type, fmt, end
 def test_server_graph_formats_parse_to_the_embedded_answer(media_type, rdflib_format, endpoint, engine):
     query = next(q for q in catalog_queries() if q.name == "describe-entity")
     local = answer(engine, "describe-entity")
-    from mgkg.query import prepare
+    from mgkg.query.engine import prepare
 
     text = prepare(query, {}, engine).with_values()
     body = _native(endpoint, text, media_type)

@@ -23,9 +23,9 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import OWL, RDF
 from SPARQLWrapper import CSV, GET, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
-from mgkg.catalog import load_catalog
-from mgkg.query import LocalEngine, run
-from mgkg.querypool import load_in_memory
+from mgkg.build.catalog import load_catalog
+from mgkg.query.engine import LocalEngine, run
+from mgkg.web.workers import load_in_memory
 from server_support import PREFIXES, RELEASE, ROOT, request, server, sparql_get, sparql_post
 
 __all__ = ["server"]  # fixture
@@ -349,7 +349,7 @@ PAGES = ("/", "/query", "/id/magnesium", "/ontology", "/downloads", "/id/magnesu
 def test_every_page_shares_the_menu_and_the_policy(server, path):
     """One base template: the same menu (the current page marked), stylesheet and footer;
     the pages' CSP header; no inline script or style element, no remote asset."""
-    from mgkg.pages import CSP, NAV
+    from mgkg.web.pages import CSP, NAV
 
     answer = request(f"{server.url}{path}", headers={"Accept": "text/html"})
     assert answer.media_type == "text/html"
@@ -368,7 +368,7 @@ def test_every_page_shares_the_menu_and_the_policy(server, path):
 
 
 def test_policy_allows_only_the_server(server):
-    from mgkg.pages import CSP
+    from mgkg.web.pages import CSP
 
     directives = dict(d.strip().split(" ", 1) for d in CSP.split(";"))
     assert directives["default-src"] == "'none'"
@@ -383,7 +383,7 @@ def test_policy_allows_only_the_server(server):
 
 def test_layout_has_no_fixed_widths():
     """Widths are fluid (%, fr, minmax, vw, max-width), so a phone layout drops in."""
-    css = (ROOT / "src" / "mgkg" / "assets" / "server" / "site.css").read_text(encoding="utf-8")
+    css = (ROOT / "src" / "mgkg" / "web" / "static" / "site.css").read_text(encoding="utf-8")
     fixed = re.findall(r"(?<![-\w])width:\s*[\d.]+(?:px|rem|em)\b", css)
     assert fixed == []
     columns = re.findall(r"grid-template-columns:([^;]+);", css)
@@ -638,7 +638,7 @@ def test_assets(server):
     assert ".grade.tier-high" in css.text
     js = request(f"{server.url}/assets/query.js")
     assert js.status == 200 and js.media_type == "text/javascript"
-    folder = ROOT / "src" / "mgkg" / "assets" / "server" / "yasgui"
+    folder = ROOT / "src" / "mgkg" / "web" / "static" / "yasgui"
     for name, media in (
         ("yasgui.min.js", "text/javascript"),
         ("yasgui.min.css", "text/css"),
@@ -720,8 +720,8 @@ def test_cli_serve_usage_mistakes(tmp_path):
 
 
 def test_cli_defaults_match_the_server():
-    from mgkg import cli_serve
-    from mgkg import server as module
+    from mgkg.cli import serve as cli_serve
+    from mgkg.web import server as module
 
     for name in (
         "DEFAULT_HOST",

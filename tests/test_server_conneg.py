@@ -16,7 +16,7 @@ import subprocess
 import pyoxigraph as ox
 import pytest
 
-from mgkg.sparql_protocol import (
+from mgkg.web.protocol import (
     GRAPH,
     OFFERS,
     TABULAR,

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from mgkg.fairness import ClientLedger, Limited
+from mgkg.web.fairness import ClientLedger, Limited
 from server_support import HEAVY, RELEASE, SIMPLE, request, sparql_get, start_server
 
 

@@ -19,9 +19,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from mgkg import asgi
-from mgkg.querypool import PoolError
-from mgkg.sparql_protocol import Refused, check_services
+from mgkg.web import app as asgi
+from mgkg.web.protocol import Refused, check_services
+from mgkg.web.workers import PoolError
 from server_support import (
     HEAVY,
     PREFIXES,

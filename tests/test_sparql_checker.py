@@ -17,9 +17,9 @@ import random
 import pyoxigraph as ox
 import pytest
 
-from mgkg.querypool import QueryPool, WorkerSettings
-from mgkg.sandbox import isolate_network
-from mgkg.sparql_protocol import Refused, check_services
+from mgkg.web.protocol import Refused, check_services
+from mgkg.web.sandbox import isolate_network
+from mgkg.web.workers import QueryPool, WorkerSettings
 from server_support import RELEASE, start_listener
 
 PORT_9 = "http://127.0.0.1:9/sparql"

@@ -12,9 +12,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from conftest import ROOT
-from mgkg.derive import derive_edges
-from mgkg.grading import Component, Grader
-from mgkg.synthesis import Summary, flag_upper_limit, synthesize
+from mgkg.build.derive import derive_edges
+from mgkg.build.grading import Component, Grader
+from mgkg.build.synthesis import Summary, flag_upper_limit, synthesize
 from mgkg.vocab import MGKG, Base
 from test_grading import KG, claim, link, publication
 
@@ -350,8 +350,8 @@ def test_guard_every_grade_forced_to_the_maximum_leaves_blocked_relations_withou
     """The rules, not the grades, guard the edges: rebuild the real project with every
     grade forced to high and check that no mixed, no-effect, contradicted or
     not-attributable summary got its direct triple (and the SHACL gate agrees)."""
-    from mgkg import build as build_module
-    from mgkg.synthesis import BLOCKING_DIRECTIONS, Synthesizer
+    from mgkg.build import pipeline as build_module
+    from mgkg.build.synthesis import BLOCKING_DIRECTIONS, Synthesizer
 
     def high(self, items, kinds, pooled=None):
         return "GradeHigh", [Component("CriterionStudyDesign", 4, "Forced to high by the guard test.")]

@@ -16,7 +16,7 @@ from browser.hostile import HOSTILE_PREFIXES as PREFIXES
 from conftest import RELEASE, ROOT, select
 from mgkg.cli import main
 from mgkg.errors import UserError
-from mgkg.graphmodel import (
+from mgkg.views.model import (
     EVIDENCE,
     GRADE_ORDER,
     EvidenceMapping,
@@ -29,7 +29,7 @@ from mgkg.graphmodel import (
     resolve,
     safe_url,
 )
-from mgkg.viz import (
+from mgkg.views.viz import (
     BASIS_STYLES,
     GRADE_STYLES,
     NODE_STYLES,
@@ -337,7 +337,7 @@ def test_styles_cover_every_class_of_the_view(graph):
 def test_large_graphs_get_a_precomputed_layout(graph):
     small_view = view_data(graph)
     assert small_view["physics"] and not any("x" in n for n in small_view["nodes"])
-    from mgkg.viz import ViewOptions
+    from mgkg.views.viz import ViewOptions
 
     big = view_data(graph, ViewOptions(physics_threshold=10))
     assert not big["physics"] and all(isinstance(n["x"], float) for n in big["nodes"])
@@ -346,7 +346,7 @@ def test_large_graphs_get_a_precomputed_layout(graph):
 
 
 def test_size_by_evidence(graph):
-    from mgkg.viz import ViewOptions
+    from mgkg.views.viz import ViewOptions
 
     data = view_data(graph, ViewOptions(size_by="evidence"))
     assert all(n["value"] == n["evidence_count"] for n in data["nodes"])
@@ -402,7 +402,7 @@ def test_query_view_is_the_subgraph_the_query_names(tmp_path):
 def test_the_query_path_does_not_import_the_viewer():
     code = (
         "import sys, mgkg.cli; mgkg.cli.get_parser(); "
-        "print(sorted(m for m in ('pyvis', 'IPython', 'mgkg.viz', 'mgkg.graphmodel', 'mgkg.explain') "
+        "print(sorted(m for m in ('pyvis', 'IPython', 'mgkg.views.viz', 'mgkg.views.model', 'mgkg.views.explain') "
         "if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

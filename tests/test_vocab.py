@@ -3,6 +3,7 @@
 import pytest
 from rdflib import URIRef
 
+from mgkg.errors import UsageError
 from mgkg.vocab import DEFAULT_BASE, Base, expand_curie
 
 
@@ -46,5 +47,6 @@ def test_rebase_moves_only_default_base_iris():
 
 @pytest.mark.parametrize("bad", ["example.org/", "https://example.org/kg", "https://exa mple.org/"])
 def test_base_must_be_an_http_iri_ending_in_slash(bad):
-    with pytest.raises(ValueError, match="base IRI"):
+    with pytest.raises(UsageError, match="base IRI") as caught:
         Base(bad)
+    assert caught.value.exit_code == 2  # a bad --base is the user's to fix, not a bug

@@ -1,7 +1,7 @@
 """Vendor the YASGUI build (``@zazuko/yasgui`` from the npm registry) into the package.
 
 Usage: ``python tools/vendor_yasgui.py VERSION`` (``make yasgui``) refreshes
-``src/mgkg/assets/server/yasgui/`` with that exact version; ``--check`` only scans the
+``src/mgkg/web/static/yasgui/`` with that exact version; ``--check`` only scans the
 vendored files (the tests run it).
 
 Why vendored and patched: the query page must work offline and load nothing from anywhere
@@ -30,7 +30,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-TARGET = Path(__file__).resolve().parents[1] / "src" / "mgkg" / "assets" / "server" / "yasgui"
+TARGET = Path(__file__).resolve().parents[1] / "src" / "mgkg" / "web" / "static" / "yasgui"
 FILES = ("yasgui.min.js", "yasgui.min.css")
 
 #: (what, exact text in the build, replacement). Every one must occur.

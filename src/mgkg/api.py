@@ -18,10 +18,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import query as q
-from .catalog import Catalog, CatalogQuery, load_catalog, read_query
-from .errors import UserError
-from .store import project_root
+from mgkg.build.catalog import Catalog, CatalogQuery, load_catalog, read_query
+from mgkg.errors import UsageError, UserError
+from mgkg.layout import project_root
+from mgkg.query import engine as q
 
 
 @dataclass
@@ -68,7 +68,7 @@ class Answer:
         try:
             import pandas
         except ImportError:
-            raise UserError("Answer.df() needs pandas: pip install pandas (or use .rows)") from None
+            raise UsageError("Answer.df() needs pandas: pip install pandas (or use .rows)") from None
         if self.result.is_graph:
             rows = [
                 {
@@ -121,7 +121,7 @@ class KnowledgeGraph:
         memory: bool = False,
         cache_dir: str | Path | None = None,
     ) -> KnowledgeGraph:
-        from .store import open_store
+        from mgkg.query.store import open_store
 
         root_path = Path(root) if root else project_root()
         store = open_store(
@@ -175,7 +175,7 @@ class KnowledgeGraph:
 
     def claim_graph(self):
         """The claim graph (networkx: entities and the claims between them) of the whole graph."""
-        from .graphmodel import build_claim_graph
+        from mgkg.views.model import build_claim_graph
 
         return build_claim_graph(self.sparql("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph())
 
@@ -191,13 +191,13 @@ class KnowledgeGraph:
         """A ``pyvis.network.Network`` of the view ``mgkg viz`` draws, to restyle and show in a notebook.
 
         The whole graph, ``focus`` (+ ``depth``), a catalog ``query`` (run here, with
-        ``params``) or ``path=(A, B)``; further options as for :func:`mgkg.viz.show`
+        ``params``) or ``path=(A, B)``; further options as for :func:`mgkg.views.viz.show`
         (``size_by``, ``title``, ``k``, ``max_hops``) and ``height``/``width``. The
         Network keeps mgkg's colours and shapes, plain-text tooltips and an offline
-        template (see :mod:`mgkg.pyvis_view` for why pyvis's defaults are not used).
+        template (see :mod:`mgkg.views.pyvis_view` for why pyvis's defaults are not used).
         """
-        from .pyvis_view import to_pyvis
-        from .viz import answer_terms
+        from mgkg.views.pyvis_view import to_pyvis
+        from mgkg.views.viz import answer_terms
 
         def terms(name: str, query_params: dict[str, str]) -> list[str]:
             return answer_terms(self.run(name, **query_params))

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from rdflib import Namespace, URIRef
 
-from .defaults import CURIE_PREFIXES, DEFAULT_BASE, prefix_map  # re-exported: one place each
+from mgkg.errors import UsageError
+from mgkg.prefixes import CURIE_PREFIXES, DEFAULT_BASE, prefix_map  # re-exported: one place each
 
 FABIO = Namespace("http://purl.org/spar/fabio/")
 PRISM = Namespace("http://prismstandard.org/namespaces/basic/2.0/")
@@ -59,7 +60,7 @@ class Base:
 
     def __post_init__(self) -> None:
         if not re.match(r"^https?://[^\s<>\"]+/$", self.iri):
-            raise ValueError(f"base IRI must be an http(s) IRI ending in '/': {self.iri!r}")
+            raise UsageError(f"base IRI must be an http(s) IRI ending in '/': {self.iri!r}")
 
     @property
     def ontology(self) -> Namespace:

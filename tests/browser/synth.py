@@ -23,7 +23,7 @@ SKIP = {RDF + "subject", RDF + "object", RDFS_LABEL}
 
 def synthesize(release: Path, n_nodes: int, out: Path, seed: int = 20261129) -> dict[str, int]:
     """Write an N-Triples file with ``n_nodes`` entities; return the expected counts."""
-    from mgkg.graphmodel import build_claim_graph
+    from mgkg.views.model import build_claim_graph
 
     graph = build_claim_graph(release)
     real_nodes = sorted(graph)

@@ -20,9 +20,9 @@ import pytest
 from chromium import Opened, browser_fixture  # noqa: F401  (fixture: one Chromium per module)
 from hostile import HOSTILE, HOSTILE_LABEL
 
-from mgkg.catalog import load_catalog
-from mgkg.query import LocalEngine, run
-from mgkg.store import open_store
+from mgkg.build.catalog import load_catalog
+from mgkg.query.engine import LocalEngine, run
+from mgkg.query.store import open_store
 from server_support import start_server
 
 ROOT = Path(__file__).resolve().parents[2]

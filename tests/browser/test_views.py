@@ -21,7 +21,7 @@ from hostile import HOSTILE, HOSTILE_IMG, HOSTILE_LABEL
 from synth import synthesize
 
 from mgkg.cli import main
-from mgkg.graphmodel import build_claim_graph, focus_subgraph, resolve, subgraph_for_terms
+from mgkg.views.model import build_claim_graph, focus_subgraph, resolve, subgraph_for_terms
 
 ROOT = Path(__file__).resolve().parents[2]
 RELEASE = ROOT / "graph" / "mgkg.ttl"
@@ -202,7 +202,7 @@ def test_focus_view(open_view, tmp_path, graph):
 
 
 def test_path_view(open_view, tmp_path):
-    from mgkg.explain import explain, paths_for_view
+    from mgkg.views.explain import explain, paths_for_view
 
     graph = build_claim_graph(RELEASE)
     expected, listing = paths_for_view(graph, explain(graph, "magnesium", "insomnia"))
@@ -220,7 +220,7 @@ def test_query_view(open_view, tmp_path, graph):
     name = "safety-and-contraindications"
     if not (ROOT / "queries" / f"{name}.rq").exists():
         pytest.skip(f"catalog query {name} not present")
-    from mgkg.viz import query_terms
+    from mgkg.views.viz import query_terms
 
     expected = subgraph_for_terms(graph, query_terms(name, {}, RELEASE, ROOT))
     opened = open_view(viz(tmp_path, "query", "--query", name))

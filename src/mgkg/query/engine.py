@@ -1,0 +1,786 @@
+"""Run SPARQL on the embedded store or on any SPARQL 1.1 endpoint, bind parameters, format results.
+
+Binding (never string concatenation of user text):
+
+- a parameter ``x`` binds the variable ``?x``; its value is first turned into an RDF term
+  by its declared type (``iri``: a full IRI, a CURIE with a project prefix, or a label
+  looked up with ``rdfs:label`` / ``skos:altLabel``; ``string``; ``integer``; ``decimal``);
+- the embedded engine binds the term with pyoxigraph ``substitutions`` (SEP-0007);
+  pyoxigraph substitutes only projected variables, so for a query that does not project
+  a parameter (the general catalog queries all project theirs; ad-hoc queries may not)
+  the term goes in a VALUES block as below, which binds it the same way;
+- a remote endpoint gets a ``VALUES`` block placed at the start of the top-level WHERE
+  group, written from the terms' own serialization. Not a trailing VALUES clause: that
+  would join after LIMIT and aggregation (as rdflib's ``initBindings`` does against a
+  remote store, which answers differently from a local one).
+
+Results are the same whichever engine ran the query: the remote endpoint is asked for
+SPARQL JSON results (SELECT, ASK) or N-Triples (CONSTRUCT, DESCRIBE), one media type per
+request (servers stumble on q-values and ``*/*``), and parsed into the same terms as the
+embedded engine's, which are then written by one serializer: ``table``, ``csv``, ``tsv``,
+``json``, ``xml`` (SPARQL 1.1 result formats, written by pyoxigraph) for SELECT and ASK;
+``ttl``, ``nt``, ``jsonld`` for CONSTRUCT and DESCRIBE (triples sorted, so output is
+stable).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from mgkg.build.catalog import (
+    PARAM_TYPES,
+    CatalogQuery,
+    expand_iri,
+    parse_query_text,
+    project_prefixes,
+    variables,
+    where_group_start,
+)
+from mgkg.errors import DataError, EngineError, UsageError, UserError
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+TABULAR_FORMATS = ("table", "csv", "tsv", "json", "xml")
+GRAPH_FORMATS = ("ttl", "nt", "jsonld")
+FORMATS = TABULAR_FORMATS + GRAPH_FORMATS
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+MEDIA_TYPES = {
+    "table": "text/plain",
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+}
+TABLE_CELL_WIDTH = 100
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+# ---------------------------------------------------------------------------
+# Requests and results
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    """A query ready to run: its text, form and the terms bound to its variables."""
+
+    text: str
+    form: str
+    bindings: dict[str, Term] = field(default_factory=dict)
+    source: str = "<query>"
+
+    def with_values(self) -> str:
+        """The text with the bindings as a VALUES block opening the WHERE group."""
+        if not self.bindings:
+            return self.text
+        position = where_group_start(self.text)
+        if position is None:
+            raise UsageError(f"{self.source}: cannot bind parameters: no WHERE {{ ... }} group found")
+        names = sorted(self.bindings)
+        block = " VALUES ({}) {{ ({}) }} ".format(
+            " ".join(f"?{n}" for n in names), " ".join(sparql_term(self.bindings[n]) for n in names)
+        )
+        return self.text[:position] + block + self.text[position:]
+
+
+@dataclass
+class Result:
+    """What a query returned: rows (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE)."""
+
+    form: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+
+    @property
+    def is_graph(self) -> bool:
+        return self.form in ("CONSTRUCT", "DESCRIBE")
+
+    def limited(self, limit: int | None) -> Result:
+        if limit is None:
+            return self
+        return Result(self.form, self.variables, self.rows[:limit], self.boolean, self.triples[:limit])
+
+    def records(self) -> list[dict[str, object]]:
+        """Rows as dicts of plain Python values (IRIs as strings, typed literals converted)."""
+        return [{v: python_value(t) for v, t in zip(self.variables, row, strict=True)} for row in self.rows]
+
+    def serialize(self, fmt: str, prefixes: Mapping[str, str] | None = None) -> bytes:
+        return serialize(self, fmt, prefixes)
+
+
+def sparql_term(term: Term) -> str:
+    """A term in SPARQL syntax, escaped (for VALUES blocks)."""
+    if isinstance(term, ox.NamedNode):
+        return f"<{term.value}>"
+    if isinstance(term, ox.Literal):
+        text = '"' + _escape(term.value) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype.value != XSD + "string":
+            return f"{text}^^<{term.datatype.value}>"
+        return text
+    raise UsageError(f"cannot bind {term!r}: only IRIs and literals can be parameter values")
+
+
+def _escape(value: str) -> str:
+    replacements = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+    return "".join(replacements.get(ch, ch) for ch in value)
+
+
+def python_value(term: Term | None) -> object:
+    """A plain Python value for a term (for notebooks and DataFrames)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value[len(XSD) :] if term.datatype.value.startswith(XSD) else ""
+        try:
+            if datatype in (
+                "integer",
+                "int",
+                "long",
+                "short",
+                "nonNegativeInteger",
+                "positiveInteger",
+                "gYear",
+            ):
+                return int(term.value)
+            if datatype in ("decimal", "double", "float"):
+                return float(term.value)
+            if datatype == "boolean":
+                return term.value in ("true", "1")
+        except ValueError:
+            pass
+        return term.value
+    return str(term)
+
+
+# ---------------------------------------------------------------------------
+# Parameters
+# ---------------------------------------------------------------------------
+
+
+def prepare(
+    query: CatalogQuery, params: Mapping[str, str], engine, types: Mapping[str, str] | None = None
+) -> Prepared:
+    """Check and convert the parameters of ``query`` (declared ones typed, defaults applied).
+
+    ``types`` gives the type of undeclared parameters (ad-hoc queries); without it the
+    type is inferred from the value (:func:`infer_type`).
+    """
+    source = _source(query)
+    types = dict(types or {})
+    for name, kind in types.items():
+        if kind not in PARAM_TYPES:
+            raise UsageError(f"parameter {name!r}: unknown type {kind!r} (types: {', '.join(PARAM_TYPES)})")
+        declared_param = query.param(name)
+        if declared_param is not None and declared_param.type != kind:
+            raise UsageError(f"{source}: parameter {name!r} is declared as {declared_param.type}, not {kind}")
+    mentioned = variables(query.text)
+    declared = {p.name: p for p in query.params}
+    for name in params:
+        if name not in declared and query.params:
+            from mgkg.build.catalog import suggest
+
+            known = ", ".join(declared)
+            hint = suggest(name, declared).split(" (`mgkg")[0]
+            raise UsageError(f"{source}: unknown parameter {name!r}{hint} (parameters: {known})")
+        if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
+            raise UsageError(f"parameter name {name!r} is not a SPARQL variable name")
+        if name not in mentioned:
+            raise UsageError(f"{source}: parameter {name!r}: the query has no variable ?{name}")
+    bindings: dict[str, Term] = {}
+    for name, param in declared.items():
+        value = params.get(name, param.default)
+        if value is None:
+            about = f": {param.description}" if param.description else ""
+            raise UsageError(
+                f"{source}: missing parameter {name!r} ({param.type}{about}); "
+                f"give it with --param {name}=VALUE"
+            )
+        bindings[name] = to_term(value, param.type, name, engine)
+    for name, value in params.items():
+        if name not in declared:
+            bindings[name] = to_term(value, types.get(name) or infer_type(value), name, engine)
+    return Prepared(query.text, query.form, bindings, source)
+
+
+def _source(query: CatalogQuery) -> str:
+    if query.path is not None:
+        try:
+            return str(query.path.resolve().relative_to(Path.cwd()))
+        except ValueError:
+            return str(query.path)
+    return query.name
+
+
+def infer_type(value: str) -> str:
+    """Type of an undeclared parameter: IRI if it looks like one, a number, else a string."""
+    if expand_iri(value) is not None:
+        return "iri"
+    if re.fullmatch(r"[+-]?\d+", value.strip()):
+        return "integer"
+    if re.fullmatch(r"[+-]?(\d+\.\d*|\.\d+)", value.strip()):
+        return "decimal"
+    return "string"
+
+
+def to_term(value: str, kind: str, name: str, engine=None) -> Term:
+    """The RDF term for a parameter value of type ``kind``."""
+    text = str(value)
+    if kind == "string":
+        return ox.Literal(text)
+    if kind == "integer":
+        if not re.fullmatch(r"\s*[+-]?\d+\s*", text):
+            raise UsageError(f"parameter {name!r}: {text!r} is not an integer")
+        return ox.Literal(str(int(text)), datatype=ox.NamedNode(XSD + "integer"))
+    if kind == "decimal":
+        try:
+            number = Decimal(text.strip())
+        except InvalidOperation:
+            number = None
+        if (
+            number is None
+            or not number.is_finite()
+            or not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text.strip())
+        ):
+            raise UsageError(f"parameter {name!r}: {text!r} is not a decimal number")
+        return ox.Literal(text.strip(), datatype=ox.NamedNode(XSD + "decimal"))
+    if kind == "iri":
+        iri = expand_iri(text)
+        if iri is not None:
+            try:
+                return ox.NamedNode(iri)
+            except ValueError as exc:
+                raise UsageError(f"parameter {name!r}: {text!r} is not a valid IRI ({exc})") from None
+        if engine is None:
+            raise UsageError(f"parameter {name!r}: {text!r} is not an IRI or a CURIE")
+        return resolve_label(text, name, engine)
+    raise UsageError(f"parameter {name!r}: unknown type {kind!r}")
+
+
+LABEL_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?entity ?kind ?needle WHERE {
+  { ?entity rdfs:label ?label BIND(1 AS ?kind) } UNION { ?entity skos:altLabel ?label BIND(2 AS ?kind) }
+  FILTER(isIRI(?entity) && LCASE(STR(?label)) = LCASE(STR(?needle)))
+} ORDER BY ?kind ?entity"""
+
+ALL_LABELS_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?label WHERE { ?entity rdfs:label ?label FILTER(isIRI(?entity)) } ORDER BY ?label"""
+
+
+def resolve_label(text: str, name: str, engine) -> ox.NamedNode:
+    """The one entity whose rdfs:label (else skos:altLabel) is ``text``, ignoring case."""
+    prepared = Prepared(LABEL_QUERY, "SELECT", {"needle": ox.Literal(text.strip())}, "<label lookup>")
+    rows = engine.run(prepared).rows
+    best = [row[0] for row in rows if row[1] is not None and row[1].value == rows[0][1].value] if rows else []
+    entities = sorted({t.value for t in best if isinstance(t, ox.NamedNode)})
+    if len(entities) == 1:
+        return ox.NamedNode(entities[0])
+    if len(entities) > 1:
+        shown = ", ".join(compact(ox.NamedNode(e)) for e in entities[:6])
+        raise UsageError(
+            f"parameter {name!r}: the label {text!r} names {len(entities)} entities ({shown}); "
+            "give the IRI or CURIE instead"
+        )
+    import difflib
+
+    labels = [
+        row[0].value for row in engine.run(Prepared(ALL_LABELS_QUERY, "SELECT")).rows if row[0] is not None
+    ]
+    by_lower = {label.lower(): label for label in labels}
+    close = difflib.get_close_matches(text.strip().lower(), list(by_lower), n=3, cutoff=0.6)
+    hint = ("; did you mean " + " or ".join(repr(by_lower[c]) for c in close) + "?") if close else ""
+    raise UsageError(
+        f"parameter {name!r}: {text!r} is not an IRI, a CURIE with a known prefix "
+        f"(kg:, mgkg:, CHEBI:, ...) or the label of anything in the graph{hint}"
+    )
+
+
+# ---------------------------------------------------------------------------
+# Engines
+# ---------------------------------------------------------------------------
+
+_SYNTAX = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
+
+
+def syntax_error(source: str, exc: Exception, text: str | None = None) -> UserError:
+    """'FILE:LINE:COL: syntax error: message' from a pyoxigraph SyntaxError.
+
+    A prefix used without a PREFIX line makes the engine list the characters it expected;
+    given the query ``text``, that case is told in one sentence naming the prefix.
+    """
+    message = str(exc).strip()
+    match = _SYNTAX.match(message)
+    if text is not None:
+        from mgkg.query.terms import undeclared_prefix_message
+
+        plain = undeclared_prefix_message(text, project_prefixes())
+        if plain:
+            where = f"{source}:{match.group(1)}:{match.group(2)}" if match else source
+            return UsageError(f"{where}: syntax error: {plain}")
+    if match:
+        line, column, detail = match.groups()
+        return UsageError(f"{source}:{line}:{column}: syntax error: {detail}")
+    return UsageError(f"{source}: syntax error: {message}")
+
+
+class LocalEngine:
+    """The embedded pyoxigraph store.
+
+    Like the endpoint, it refuses ``SERVICE`` unless the endpoint is on ``allow_services``:
+    the engine would otherwise send an HTTP request from the user's machine to wherever a
+    query (perhaps one copied from elsewhere) points.
+    """
+
+    name = "embedded"
+
+    def __init__(self, store: ox.Store, allow_services: tuple[str, ...] = ()):
+        self.store = store
+        self.allow_services = frozenset(allow_services)
+        self._occurs: dict[str, bool] = {}  # the release is read-only: an answer stays true
+
+    def occurs(self, iri: str) -> bool:
+        """Whether ``iri`` is the subject, predicate or object of some triple."""
+        known = self._occurs.get(iri)
+        if known is None:
+            node = f"<{iri}>"
+            known = bool(
+                self.store.query(
+                    f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s {node} ?o }} UNION {{ ?s ?p {node} }} }}"
+                )
+            )
+            if len(self._occurs) < 10_000:  # bounded: a client's made-up IRIs cannot grow it
+                self._occurs[iri] = known
+        return known
+
+    def vocabulary(self, namespace: str) -> list[str]:
+        """The IRIs under ``namespace`` that occur in the graph (a full scan: for suggestions)."""
+        literal = json.dumps(namespace)
+        answer = self.store.query(
+            "SELECT DISTINCT ?t WHERE { { ?t ?p ?o } UNION { ?s ?t ?o } UNION { ?s ?p ?t } "
+            f"FILTER(isIRI(?t) && STRSTARTS(STR(?t), {literal})) }}"
+        )
+        return [solution["t"].value for solution in answer]
+
+    def term_warnings(self, text: str) -> list[str]:
+        """Warnings for IRIs in the project's namespaces that the graph does not have."""
+        from mgkg.prefixes import DEFAULT_BASE, prefix_map
+        from mgkg.query.terms import unknown_term_warnings
+
+        namespaces = {k: v for k, v in prefix_map(DEFAULT_BASE).items() if k in ("mgkg", "kg")}
+        return unknown_term_warnings(text, namespaces, self.occurs, self.vocabulary)
+
+    def run(self, prepared: Prepared) -> Result:
+        from mgkg.web.protocol import Refused, check_services
+
+        try:
+            check_services(prepared.text, self.allow_services)
+        except Refused as exc:
+            raise UsageError(f"{prepared.source}: {exc.message}") from None
+        substitutions = {ox.Variable(k): v for k, v in prepared.bindings.items()}
+        try:
+            try:
+                answer = self.store.query(prepared.text, substitutions=substitutions or None)
+            except RuntimeError as exc:
+                if "projection" not in str(exc) or not substitutions:
+                    raise
+                # pyoxigraph substitutes projected variables only: bind the others with VALUES.
+                answer = self.store.query(prepared.with_values())
+            return materialize(answer, prepared.form)
+        except SyntaxError as exc:
+            raise syntax_error(prepared.source, exc, prepared.text) from None
+        except (RuntimeError, OSError, ValueError) as exc:
+            raise DataError(f"{prepared.source}: the query failed: {exc}") from None
+
+
+def materialize(answer, form: str) -> Result:
+    """Turn a pyoxigraph answer (QuerySolutions, QueryBoolean, triples) into a Result."""
+    if isinstance(answer, ox.QueryBoolean):
+        return Result("ASK", boolean=bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        names = [v.value for v in answer.variables]
+        rows = [tuple(solution[n] for n in names) for solution in answer]
+        return Result("SELECT", names, rows)
+    triples = []
+    for item in answer:
+        triples.append(item.triple if isinstance(item, ox.Quad) else item)
+    return Result(
+        form if form in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT", triples=sorted(triples, key=str)
+    )
+
+
+class RemoteEngine:
+    """Any SPARQL 1.1 endpoint, through SPARQLWrapper (POST, one media type per request)."""
+
+    name = "remote"
+    ACCEPT = {
+        "tabular": ("application/sparql-results+json", "application/sparql-results+xml"),
+        "graph": ("application/n-triples", "text/turtle", "application/rdf+xml"),
+    }
+
+    def __init__(
+        self,
+        endpoint: str,
+        graph: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        timeout: float = 60,
+    ):
+        if not re.match(r"^https?://", endpoint):
+            raise UsageError(f"endpoint {endpoint!r} is not an http(s) URL")
+        self.endpoint = endpoint
+        self.graph = graph
+        self.user = user
+        self.password = password
+        self.timeout = timeout
+
+    def run(self, prepared: Prepared) -> Result:
+        text = prepared.with_values()
+        kind = "graph" if prepared.form in ("CONSTRUCT", "DESCRIBE") else "tabular"
+        last_error = EngineError(f"{self.endpoint}: no result format was accepted")
+        for media_type in self.ACCEPT[kind]:
+            try:
+                body, content_type = self._request(text, prepared.form, media_type, prepared.source)
+            except _NotAcceptable as exc:
+                last_error = EngineError(f"{self.endpoint}: {exc}")
+                continue
+            return self._parse(body, content_type or media_type, prepared.form)
+        raise last_error
+
+    def _request(self, text: str, form: str, media_type: str, source: str) -> tuple[bytes, str]:
+        import urllib.error
+
+        from SPARQLWrapper import POST, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import (
+            EndPointInternalError,
+            EndPointNotFound,
+            QueryBadFormed,
+            SPARQLWrapperException,
+            Unauthorized,
+        )
+
+        client = SPARQLWrapper(self.endpoint)
+        client.setOnlyConneg(True)  # no format=/output= parameters: some servers reject them
+        client.setMethod(POST)
+        client.setTimeout(int(self.timeout))
+        if self.user:
+            client.setCredentials(self.user, self.password or "")
+        if self.graph:
+            client.addDefaultGraph(self.graph)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SPARQLWrapper warns about query types it guesses
+            client.setQuery(text)
+        # SPARQLWrapper guesses the form with regular expressions that miss consecutive comment
+        # lines: a header saying "cleared" or "insert" made it POST the query as an update.
+        client.queryType = form
+        client.addCustomHttpHeader("Accept", media_type)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                response = client.query().response
+            return response.read(), response.headers.get("Content-Type", "")
+        except QueryBadFormed as exc:
+            detail = _server_message(exc)
+            match = _SYNTAX.match(detail)
+            if match:  # Oxigraph's form: "error at LINE:COLUMN: message"
+                line, column, message = match.groups()
+                raise UsageError(
+                    f"{source}:{line}:{column}: syntax error (says the endpoint): {message}"
+                ) from None
+            raise UsageError(f"{source}: the endpoint rejected the query: {detail}") from None
+        except Unauthorized:
+            raise EngineError(
+                f"{self.endpoint}: HTTP 401 unauthorized (give --user and --password)"
+            ) from None
+        except EndPointNotFound:
+            raise EngineError(f"{self.endpoint}: HTTP 404, no SPARQL endpoint at this URL") from None
+        except EndPointInternalError as exc:
+            raise EngineError(
+                f"{self.endpoint}: the endpoint failed (HTTP 500): {_server_message(exc)}"
+            ) from None
+        except SPARQLWrapperException as exc:
+            raise EngineError(f"{self.endpoint}: {_server_message(exc)}") from None
+        except urllib.error.HTTPError as exc:
+            if exc.code == 406:
+                raise _NotAcceptable(f"HTTP 406: the endpoint does not offer {media_type}") from None
+            detail = _first_line(exc.read().decode("utf-8", "replace")) or exc.reason
+            raise EngineError(f"{self.endpoint}: HTTP {exc.code}: {detail}") from None
+        except urllib.error.URLError as exc:
+            raise EngineError(f"cannot reach {self.endpoint}: {_reason(exc.reason)}") from None
+        except TimeoutError:
+            raise EngineError(f"{self.endpoint}: no answer within {self.timeout:g} s") from None
+        except (ConnectionError, OSError) as exc:
+            raise EngineError(f"cannot reach {self.endpoint}: {_reason(exc)}") from None
+        except ValueError as exc:
+            raise UsageError(f"endpoint {self.endpoint!r}: {exc}") from None
+
+    def _parse(self, body: bytes, content_type: str, form: str) -> Result:
+        media = content_type.split(";")[0].strip().lower()
+        try:
+            if form in ("CONSTRUCT", "DESCRIBE"):
+                fmt = ox.RdfFormat.from_media_type(media)
+                if fmt is None:
+                    raise ValueError(f"unexpected content type {media!r} for a {form} result")
+                return materialize(ox.parse(input=body, format=fmt), form)
+            fmt = ox.QueryResultsFormat.from_media_type(media)
+            if fmt is None and media in ("application/json", "text/json"):
+                fmt = ox.QueryResultsFormat.JSON
+            if fmt is None or fmt in (ox.QueryResultsFormat.CSV,):
+                raise ValueError(f"unexpected content type {media!r} for a {form} result")
+            return materialize(ox.parse_query_results(input=body, format=fmt), form)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise EngineError(
+                f"{self.endpoint}: the answer is not a SPARQL result ({_first_line(str(exc))})"
+            ) from None
+
+
+class _NotAcceptable(Exception):
+    pass
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def _server_message(exc: Exception) -> str:
+    """The server's own message from a SPARQLWrapper exception (it keeps the body as a bytes repr)."""
+    import ast
+
+    text = str(exc)
+    if "Response:\n" in text:
+        raw = text.split("Response:\n", 1)[1].strip()
+        try:
+            body = ast.literal_eval(raw)
+        except (ValueError, SyntaxError):
+            body = raw
+        if isinstance(body, bytes):
+            body = body.decode("utf-8", "replace")
+        if _first_line(str(body)):
+            return _first_line(str(body))
+    return _first_line(text)
+
+
+def _reason(reason: object) -> str:
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror.lower() if reason.strerror else str(reason)
+    return str(reason)
+
+
+# ---------------------------------------------------------------------------
+# Serialization
+# ---------------------------------------------------------------------------
+
+
+def default_format(form: str) -> str:
+    return "ttl" if form in ("CONSTRUCT", "DESCRIBE") else "table"
+
+
+def check_format(form: str, fmt: str) -> None:
+    if form in ("CONSTRUCT", "DESCRIBE") and fmt not in GRAPH_FORMATS:
+        raise UsageError(
+            f"format {fmt!r} is for SELECT and ASK results; a {form} query gives {', '.join(GRAPH_FORMATS)}"
+        )
+    if form in ("SELECT", "ASK") and fmt not in TABULAR_FORMATS:
+        raise UsageError(
+            f"format {fmt!r} is for CONSTRUCT and DESCRIBE results; a {form} query gives "
+            f"{', '.join(TABULAR_FORMATS)}"
+        )
+
+
+def _json_term(term: Term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value not in (XSD + "string", RDF_LANG_STRING):
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _json_term(term.subject),
+                "predicate": _json_term(term.predicate),
+                "object": _json_term(term.object),
+            },
+        }
+    raise TypeError(term)
+
+
+def sparql_json(result: Result) -> bytes:
+    """SPARQL 1.1 Query Results JSON for a SELECT or ASK result."""
+    if result.form == "ASK":
+        return json.dumps({"head": {}, "boolean": bool(result.boolean)}).encode()
+    bindings = [
+        {name: _json_term(term) for name, term in zip(result.variables, row, strict=True) if term is not None}
+        for row in result.rows
+    ]
+    return json.dumps(
+        {"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False
+    ).encode("utf-8")
+
+
+def serialize(result: Result, fmt: str, prefixes: Mapping[str, str] | None = None) -> bytes:
+    """The result in one of FORMATS (bytes, UTF-8)."""
+    check_format(result.form, fmt)
+    prefixes = dict(prefixes) if prefixes is not None else _graph_prefixes()
+    if fmt == "table":
+        return table(result, prefixes).encode("utf-8")
+    if fmt in RESULT_FORMATS:
+        parsed = ox.parse_query_results(input=sparql_json(result), format=ox.QueryResultsFormat.JSON)
+        data = parsed.serialize(format=RESULT_FORMATS[fmt])
+        return data if data.endswith(b"\n") or fmt in ("csv",) else data + b"\n"
+    triples = sorted(result.triples, key=str)
+    if fmt == "nt":
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    if fmt == "ttl":
+        used = _used_prefixes(triples, prefixes)
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used) or b""
+    return _jsonld(triples, prefixes)
+
+
+def _graph_prefixes() -> dict[str, str]:
+    from mgkg.prefixes import DEFAULT_BASE, prefix_map
+
+    return {
+        **prefix_map(DEFAULT_BASE),
+        "mgkgq": DEFAULT_BASE + "query/",
+    }  # mgkgq: the catalog (graph/catalog.ttl)
+
+
+def _used_prefixes(triples: list[ox.Triple], prefixes: Mapping[str, str]) -> dict[str, str]:
+    """Only the prefixes the triples use (keeps CONSTRUCT output short)."""
+    iris = set()
+    for t in triples:
+        for term in (t.subject, t.predicate, t.object):
+            if isinstance(term, ox.NamedNode):
+                iris.add(term.value)
+            elif isinstance(term, ox.Literal):
+                iris.add(term.datatype.value)
+    return {p: ns for p, ns in prefixes.items() if any(i.startswith(ns) for i in iris)}
+
+
+def _jsonld(triples: list[ox.Triple], prefixes: Mapping[str, str]) -> bytes:
+    """Compact JSON-LD with the project prefixes as context, nodes sorted (as the release)."""
+    from rdflib import Graph
+
+    from mgkg.build.export import _sort_jsonld
+
+    graph = Graph()
+    if triples:
+        graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
+    context = _used_prefixes(triples, prefixes)
+    raw = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True)) if triples else {}
+    nodes = raw.get("@graph", [raw] if "@id" in raw else [])
+    nodes = [{k: v for k, v in node.items() if k != "@context"} for node in nodes]
+    document = {
+        "@context": context,
+        "@graph": sorted((_sort_jsonld(n) for n in nodes), key=lambda n: n.get("@id", "")),
+    }
+    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def compact(term: Term | None, prefixes: Mapping[str, str] | None = None) -> str:
+    """A short display form: CURIE for IRIs with a known prefix, the lexical form for literals."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        prefixes = prefixes if prefixes is not None else _graph_prefixes()
+        best = max((ns for ns in prefixes.values() if term.value.startswith(ns)), key=len, default=None)
+        if best is not None:
+            local = term.value[len(best) :]
+            if re.fullmatch(r"[A-Za-z0-9_\-.]*", local) and not local.endswith("."):
+                prefix = next(p for p, ns in prefixes.items() if ns == best)
+                return f"{prefix}:{local}"
+        return f"<{term.value}>"
+    if isinstance(term, ox.Literal):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(term)
+
+
+def table(result: Result, prefixes: Mapping[str, str] | None = None) -> str:
+    """A plain-text table (long cells cut at TABLE_CELL_WIDTH characters)."""
+    if result.form == "ASK":
+        return ("true" if result.boolean else "false") + "\n"
+
+    def cell(term: Term | None) -> str:
+        text = " ".join(compact(term, prefixes).split())
+        return text if len(text) <= TABLE_CELL_WIDTH else text[: TABLE_CELL_WIDTH - 1] + "…"
+
+    header = list(result.variables)
+    body = [[cell(t) for t in row] for row in result.rows]
+    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
+    lines = [
+        "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in body]
+    count = len(body)
+    lines.append(f"({count} row{'s' if count != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# Entry points
+# ---------------------------------------------------------------------------
+
+
+def adhoc_query(text: str, source: str = "<expression>") -> CatalogQuery:
+    """A query given as text (``-e``): no header needed, parameters inferred."""
+    return parse_query_text(text, source, None, require_header=False)
+
+
+def run(
+    engine, query: CatalogQuery, params: Mapping[str, str] | None = None, limit: int | None = None
+) -> Result:
+    """Bind ``params`` to ``query`` and run it on ``engine``."""
+    return engine.run(prepare(query, params or {}, engine)).limited(limit)
+
+
+__all__ = [
+    "FORMATS",
+    "GRAPH_FORMATS",
+    "TABULAR_FORMATS",
+    "LocalEngine",
+    "Prepared",
+    "RemoteEngine",
+    "Result",
+    "check_format",
+    "compact",
+    "default_format",
+    "prepare",
+    "project_prefixes",
+    "run",
+    "serialize",
+    "table",
+]
