@@ -21,6 +21,7 @@ MODULE_TIERS = {
     "test_remote.py": "server",
     "test_bench.py": "bench",
     "test_owl.py": "slow",  # a JVM run of the OWL API and an OWL RL closure of the release
+    "test_shapes_mutations.py": "slow",  # validates a corrupted copy of the release
 }
 
 

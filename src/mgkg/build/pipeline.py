@@ -21,6 +21,7 @@ from mgkg.build.export import RELEASE_FILES, serialize_release, write_atomically
 from mgkg.build.grading import Grader
 from mgkg.build.interop import interop_files
 from mgkg.build.ontology import load_ontology
+from mgkg.build.shapes import ontology_shapes
 from mgkg.build.synthesis import flag_upper_limit, synthesize
 from mgkg.layout import Paths, project_root
 from mgkg.vocab import Base
@@ -29,8 +30,9 @@ from mgkg.vocab import Base
 class ValidationError(ReportedError):
     """The release graph does not conform to the SHACL shapes."""
 
-    def __init__(self, report: str):
+    def __init__(self, report: str, report_graph: Graph | None = None):
         self.report = report
+        self.report_graph = report_graph  # the sh:ValidationReport, for tools that read results
         super().__init__("SHACL validation failed:\n" + report)
 
 
@@ -103,15 +105,17 @@ def assemble(paths: Paths, base: Base) -> tuple[Graph, int]:
 
 
 def shacl_check(graph: Graph, shapes_path: Path, base: Base) -> None:
-    """Validate with pySHACL (no inference: closure is superlinear and not needed)."""
+    """Validate with pySHACL against shapes.ttl and the shapes generated from the ontology
+    (no inference: closure is superlinear and not needed)."""
     from pyshacl import validate  # imported here: pyshacl is slow to import
 
     shapes = rebase_graph(Graph().parse(shapes_path, format="turtle"), base)
-    conforms, _report_graph, report_text = validate(
+    shapes += ontology_shapes(graph, base)  # ranges, domains and closed records, from the ontology
+    conforms, report_graph, report_text = validate(
         graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False
     )
     if not conforms:
-        raise ValidationError(report_text)
+        raise ValidationError(report_text, report_graph)
 
 
 def build(root: Path | None = None, base: Base | None = None, write: bool = True) -> BuildResult:
