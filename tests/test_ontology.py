@@ -127,3 +127,15 @@ def test_every_external_mapping_is_verified_or_explained(release_graph):
             ):
                 offenders.append(f"{subject} -> {target}")
     assert not offenders, "unverified external identifiers:\n" + "\n".join(sorted(offenders))
+
+
+def test_no_two_nodes_share_a_label(release_graph):
+    """A label names one thing: a property and a class, or two grade components, never share one."""
+    seen: dict[str, str] = {}
+    shared = []
+    for node, label in sorted(release_graph.subject_objects(RDFS.label)):
+        key = str(label).casefold()
+        if key in seen and seen[key] != str(node):
+            shared.append(f"{label!r}: {seen[key]} and {node}")
+        seen.setdefault(key, str(node))
+    assert not shared, "\n".join(shared[:20])

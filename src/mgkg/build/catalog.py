@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mgkg.errors import UsageError, UserError
+from mgkg.errors import UsageError
 
 HEADER_MARK = "#+"
 PARAM_TYPES = ("iri", "string", "integer", "decimal")

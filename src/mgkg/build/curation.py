@@ -26,8 +26,8 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from mgkg.errors import ReportedError
 from mgkg.build.ontology import FABIO_TYPES, OntologyIndex, Property
+from mgkg.errors import ReportedError
 from mgkg.vocab import (
     CURIE,
     DOI,
@@ -494,7 +494,9 @@ class Curation:
                 self._problem(path, record.at("synonyms"), f"synonym {synonym!r} must be text")
         self._mappings(subject, record, path)
         if (note := self._text(record, "note", path)) is not None:
-            self._add(subject, MGKG.localTermNote, Literal(note, lang="en"))
+            # On a domain entity the note says why it has no (or only a loose) external
+            # identifier; on any other record it is a plain note, as on claims.
+            self._add(subject, MGKG.localTermNote if is_domain else RDFS.comment, Literal(note, lang="en"))
         elif is_domain and not record.get("exact") and not record.get("close"):
             self._problem(
                 path,

@@ -24,9 +24,9 @@ import yaml
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
+from mgkg.errors import DataError
 from mgkg.prefixes import CURIE_PREFIXES, STANDARD_PREFIXES
 from mgkg.vocab import MGKG, Base, compact_iri
-from mgkg.errors import DataError
 
 SEMAPV = "https://w3id.org/semapv/vocab/"
 JUSTIFICATION = "semapv:ManualMappingCuration"

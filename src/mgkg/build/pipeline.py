@@ -16,13 +16,13 @@ from rdflib.namespace import OWL, XSD
 from mgkg.build.catalog import catalog_turtle
 from mgkg.build.curation import PageText, load_curation, load_verified_ids
 from mgkg.build.derive import annotate_source_kinds, derive_edges
-from mgkg.errors import ReportedError
 from mgkg.build.export import RELEASE_FILES, serialize_release, write_atomically
 from mgkg.build.grading import Grader
 from mgkg.build.interop import interop_files
 from mgkg.build.ontology import load_ontology
 from mgkg.build.shapes import ontology_shapes
 from mgkg.build.synthesis import flag_upper_limit, synthesize
+from mgkg.errors import ReportedError
 from mgkg.layout import Paths, project_root
 from mgkg.vocab import Base
 
