@@ -6,8 +6,8 @@ import json
 
 import pyoxigraph
 import pytest
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF
 
 from conftest import RELEASE, ROOT, copy_project
 from mgkg.build.export import DUMPS, RELEASE_FILES
@@ -105,6 +105,47 @@ def test_void_counts_the_release_and_links_dumps_and_licence(release_graph):
     assert void.value(dataset, URIRef("http://purl.org/dc/terms/license")) == URIRef(
         "https://creativecommons.org/licenses/by/4.0/"
     )
+
+
+def test_void_has_the_hcls_dataset_description_items():
+    """Summary, version and distribution levels of the HCLS dataset description guidelines."""
+    void = Graph().parse(RELEASE / "void.ttl")
+    dct, dcat, pav = DCTERMS, Namespace("http://www.w3.org/ns/dcat#"), Namespace("http://purl.org/pav/")
+    summary = URIRef("https://w3id.org/mgkg/void#summary")
+    version = URIRef("https://w3id.org/mgkg/void#mgkg")
+    for node, required in (
+        (summary, (dct.title, dct.description, dct.publisher)),
+        (
+            version,
+            (
+                dct.title,
+                dct.description,
+                dct.creator,
+                dct.publisher,
+                dct.license,
+                dct.issued,
+                dct.isVersionOf,
+                pav.version,
+                dcat.distribution,
+            ),
+        ),
+    ):
+        for predicate in required:
+            assert void.value(node, predicate) is not None, f"{node} lacks {predicate}"
+    assert isinstance(void.value(version, dct.creator), URIRef)
+    assert isinstance(void.value(summary, dct.publisher), URIRef)
+    assert void.value(summary, pav.version) is None  # a summary is about no version in particular
+    distributions = set(void.objects(version, dcat.distribution))
+    assert {URIRef(f"https://w3id.org/mgkg/graph/{n}") for n in DUMPS} == distributions
+    for dump in distributions:
+        name = str(dump).rsplit("/graph/", 1)[1]
+        assert (dump, RDF.type, dcat.Distribution) in void
+        assert void.value(dump, dcat.downloadURL) == dump
+        assert int(void.value(dump, dcat.byteSize)) == (RELEASE / name).stat().st_size, name
+        assert void.value(dump, pav.version) == void.value(version, pav.version)
+        media = void.value(dump, dcat.mediaType)
+        if DUMPS[name] != "application/jsonl":  # JSON Lines has no IANA-registered type
+            assert media == URIRef("https://www.iana.org/assignments/media-types/" + DUMPS[name]), name
 
 
 def test_release_conforms_to_the_shapes(release_graph):

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, XSD
 from rdflib.void import generateVoID
 
 from mgkg.vocab import VOID, Base
@@ -31,6 +31,22 @@ DUMPS: dict[str, str] = {
     "mappings.sssom.tsv": "text/tab-separated-values",
 }
 RELEASE_FILES = (*DUMPS, "void.ttl", "catalog.ttl")
+#: IANA's registry entry of each registered media type, for dcat:mediaType (JSON Lines has
+#: no registered type, so its dumps carry only the dct:format string).
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+REGISTERED_MEDIA_TYPES = frozenset(
+    {
+        "text/turtle",
+        "application/n-triples",
+        "application/ld+json",
+        "text/tab-separated-values",
+        "application/trig",
+    }
+)
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+PAV = Namespace("http://purl.org/pav/")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+DCTYPES = Namespace("http://purl.org/dc/dcmitype/")
 
 
 def bind_prefixes(graph: Graph, base: Base) -> Graph:
@@ -84,8 +100,11 @@ def to_jsonld(graph: Graph, base: Base) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def void_description(graph: Graph, base: Base, version: str) -> Graph:
-    """VoID statistics from rdflib's generator, renumbered stably, plus licence and dumps."""
+def void_description(graph: Graph, base: Base, version: str, sizes: dict[str, int] | None = None) -> Graph:
+    """VoID statistics from rdflib's generator, renumbered stably, with the HCLS dataset
+    description levels: a summary (``void#summary``), this version (``void#mgkg``, which also
+    carries the statistics) and one DCAT distribution per dump, each at the IRI ``mgkg serve``
+    answers (``{base}graph/NAME``), with its media type and, given ``sizes``, its byte size."""
     dataset = URIRef(base.iri + "void#mgkg")
     generated, _ = generateVoID(graph, dataset=dataset)
     # Renumber partitions by the sorted class/property IRI they describe.
@@ -115,26 +134,67 @@ def void_description(graph: Graph, base: Base, version: str) -> Graph:
     result.add((dataset, VOID.uriSpace, Literal(str(base.ids))))
     result.add((dataset, VOID.vocabulary, URIRef(str(base.ontology))))
     result.add((dataset, URIRef("http://www.w3.org/2002/07/owl#versionInfo"), Literal(version)))
+    modified = graph.value(base.ontology_iri, DCTERMS.modified)
     for name, media in DUMPS.items():
         dump = URIRef(f"{base.iri}graph/{name}")
         result.add((dataset, VOID.dataDump, dump))
+        result.add((dataset, DCAT.distribution, dump))
+        result.add((dump, RDF.type, DCAT.Distribution))
+        result.add((dump, DCTERMS.title, Literal(f"mgkg {version}: {name}", lang="en")))
         result.add((dump, DCTERMS["format"], Literal(media)))
+        if media in REGISTERED_MEDIA_TYPES:
+            result.add((dump, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + media)))
+        result.add((dump, DCAT.downloadURL, dump))
+        result.add((dump, DCTERMS.license, LICENSE))
+        result.add((dump, PAV.version, Literal(version)))
+        if modified is not None:
+            result.add((dump, DCTERMS.issued, modified))
+        if sizes and name in sizes:
+            result.add((dump, DCAT.byteSize, Literal(sizes[name], datatype=XSD.nonNegativeInteger)))
     result.add((dataset, RDF.type, VOID.Dataset))
-    modified = graph.value(base.ontology_iri, DCTERMS.modified)
+    result.add((dataset, RDF.type, DCTYPES.Dataset))
+    # Creator and publisher: the project, whose IRI is the base (mgkg serve answers it: the home page).
+    project = URIRef(base.iri)
+    result.add((project, RDF.type, FOAF.Organization))
+    result.add((project, FOAF.name, Literal("The mgkg project", lang="en")))
+    result.add((project, FOAF.homepage, project))
+    summary = URIRef(base.iri + "void#summary")
+    result.add((summary, RDF.type, DCTYPES.Dataset))
+    result.add(
+        (summary, DCTERMS.title, Literal("mgkg: magnesium and brain health evidence graph", lang="en"))
+    )
+    result.add((summary, DCTERMS.description, result.value(dataset, DCTERMS.description)))
+    result.add((summary, DCTERMS.publisher, project))
+    result.add((summary, FOAF.page, project))
+    result.add((dataset, DCTERMS.isVersionOf, summary))
+    result.add((dataset, PAV.version, Literal(version)))
+    result.add((dataset, DCTERMS.creator, project))
+    result.add((dataset, DCTERMS.publisher, project))
+    result.add((dataset, DCTERMS.conformsTo, URIRef(f"{base.ontology_iri}/{version}")))
     if modified is not None:
         result.add((dataset, DCTERMS.modified, modified))
+        result.add((dataset, DCTERMS.issued, modified))
+    for prefix, namespace in (("dcat", DCAT), ("pav", PAV), ("foaf", FOAF), ("dcmitype", DCTYPES)):
+        result.bind(prefix, namespace, override=True, replace=True)
     return bind_prefixes(result, base)
 
 
-def serialize_release(graph: Graph, base: Base, version: str) -> dict[str, str]:
-    """All release files as text, keyed by file name."""
+def serialize_release(
+    graph: Graph, base: Base, version: str, others: dict[str, str] | None = None
+) -> dict[str, str]:
+    """All release files as text, keyed by file name: the graph's serializations, ``others``
+    (the interoperability exports, the catalog), and last the VoID description, which gives
+    each dump's byte size."""
     bind_prefixes(graph, base)
-    return {
+    files = {
         "mgkg.ttl": to_turtle(graph),
         "mgkg.nt": to_ntriples(graph),
         "mgkg.jsonld": to_jsonld(graph, base),
-        "void.ttl": to_turtle(void_description(graph, base, version)),
+        **(others or {}),
     }
+    sizes = {name: len(text.encode("utf-8")) for name, text in files.items()}
+    files["void.ttl"] = to_turtle(void_description(graph, base, version, sizes))
+    return files
 
 
 def write_atomically(directory: Path, files: dict[str, str]) -> None:

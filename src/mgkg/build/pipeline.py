@@ -128,11 +128,8 @@ def build(root: Path | None = None, base: Base | None = None, write: bool = True
     result = BuildResult(graph=graph, base=base, version=version, derived_edges=derived)
     catalog = catalog_turtle(paths.root / "queries", base)  # graph/catalog.ttl: queries/*.rq as RDF
     if write:
-        result.files = (
-            serialize_release(graph, base, version)
-            | interop_files(graph, base, version, paths.identifiers)
-            | {"catalog.ttl": catalog}
-        )
+        others = interop_files(graph, base, version, paths.identifiers) | {"catalog.ttl": catalog}
+        result.files = serialize_release(graph, base, version, others)
         write_atomically(paths.release, result.files)
         result.written = [paths.release / name for name in RELEASE_FILES]
     return result
