@@ -38,6 +38,32 @@ def test_committed_release_matches_a_fresh_build(fresh):
         assert committed == rebuilt, f"graph/{name} differs from a fresh build: run `python build_graph.py`"
 
 
+def test_the_data_dictionary_is_generated_and_current(fresh):
+    """docs/vocabulary.md comes from the build, lists the bibliographic predicates with ranges and
+    examples, and every mapping."""
+    committed = (ROOT / "docs" / "vocabulary.md").read_text(encoding="utf-8")
+    assert committed == (fresh / "docs" / "vocabulary.md").read_text(encoding="utf-8"), (
+        "docs/vocabulary.md differs from a fresh build: run `python build_graph.py`"
+    )
+    publications = committed.split("### `mgkg:Publication`", 1)[1].split("\n### ", 1)[0]
+    for predicate in (
+        "fabio:hasPubMedId",
+        "prism:doi",
+        "prism:publicationName",
+        "dcterms:title",
+        "fabio:hasPublicationYear",
+        "dcterms:creator",
+        "prism:volume",
+    ):
+        assert f"| `{predicate}` |" in publications, predicate
+    assert "| `fabio:hasPubMedId` | has PubMed ID (FaBiO) | xsd:string |" in publications
+    claims = committed.split("### `mgkg:Claim`", 1)[1].split("\n### ", 1)[0]
+    assert "| `mgkg:claimSubject` |" in claims and "| `rdf:subject` |" in claims
+    sssom_rows = (RELEASE / "mappings.sssom.tsv").read_text(encoding="utf-8").splitlines()
+    mappings = [line for line in sssom_rows if line and not line.startswith(("#", "subject_id"))]
+    assert committed.split("## Mappings", 1)[1].count("\n| `") == len(mappings)
+
+
 @pytest.mark.slow
 def test_build_is_byte_stable_across_processes(tmp_path):
     """Two builds in separate interpreters with different hash seeds give identical bytes."""

@@ -22,6 +22,7 @@ from mgkg.build.interop import interop_files
 from mgkg.build.ontology import load_ontology
 from mgkg.build.shapes import ontology_shapes
 from mgkg.build.synthesis import flag_upper_limit, synthesize
+from mgkg.build.vocabulary_doc import vocabulary_markdown
 from mgkg.errors import ReportedError
 from mgkg.layout import Paths, project_root
 from mgkg.vocab import Base
@@ -132,4 +133,8 @@ def build(root: Path | None = None, base: Base | None = None, write: bool = True
         result.files = serialize_release(graph, base, version, others)
         write_atomically(paths.release, result.files)
         result.written = [paths.release / name for name in RELEASE_FILES]
+        # The data dictionary, generated from what was just released (docs/vocabulary.md).
+        docs = {"vocabulary.md": vocabulary_markdown(graph, base, paths.identifiers)}
+        write_atomically(paths.root / "docs", docs)
+        result.written.append(paths.root / "docs" / "vocabulary.md")
     return result
