@@ -47,9 +47,9 @@ $(OWLAPI):
 test: install $(CHROMIUM) $(OWLAPI)
 	$(PY) -m pytest
 
-## test-fast: the unit tier (no browser, server, benchmark or slow rebuild tests), about a minute
+## test-fast: the unit tier (no browser, server, benchmark or slow rebuild tests) on every core, under a minute
 test-fast: install
-	$(PY) -m pytest -m "not slow and not browser and not server and not bench"
+	$(PY) -m pytest -n auto -m "not slow and not browser and not server and not bench"
 
 ## lint: ruff over code, tests, benchmarks and tools
 lint: install

@@ -19,6 +19,9 @@ MODULE_TIERS = {
     "test_server_conneg.py": "server",
     "test_server_safety.py": "server",
     "test_remote.py": "server",
+    "test_server_attacks.py": "server",
+    "test_server_fairness.py": "server",
+    "test_curation_errors.py": "slow",  # every case runs a whole build
     "test_bench.py": "bench",
     "test_owl.py": "slow",  # a JVM run of the OWL API and an OWL RL closure of the release
     "test_shapes_mutations.py": "slow",  # validates a corrupted copy of the release

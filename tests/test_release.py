@@ -31,6 +31,7 @@ def fresh(tmp_path_factory):
     return root
 
 
+@pytest.mark.slow  # SHACL over the whole release or a full build
 def test_committed_release_matches_a_fresh_build(fresh):
     for name in RELEASE_FILES:
         committed = (RELEASE / name).read_bytes()
@@ -174,10 +175,12 @@ def test_void_has_the_hcls_dataset_description_items():
             assert media == URIRef("https://www.iana.org/assignments/media-types/" + DUMPS[name]), name
 
 
+@pytest.mark.slow  # SHACL over the whole release or a full build
 def test_release_conforms_to_the_shapes(release_graph):
     shacl_check(release_graph, ROOT / "ontology" / "shapes.ttl", Base())
 
 
+@pytest.mark.slow  # SHACL over the whole release or a full build
 def test_shapes_reject_a_claim_without_a_source(release_graph):
     broken = Graph()
     for triple in release_graph:
@@ -198,6 +201,7 @@ def _copy(graph: Graph) -> Graph:
     return copy
 
 
+@pytest.mark.slow  # SHACL over the whole release or a full build
 def test_shapes_reject_a_page_claim_without_its_quotation(release_graph):
     broken = _copy(release_graph)
     claim = URIRef("https://w3id.org/mgkg/id/mg-blocks-nmda-receptor")
@@ -207,6 +211,7 @@ def test_shapes_reject_a_page_claim_without_its_quotation(release_graph):
     assert "mg-blocks-nmda-receptor" in failure.value.report
 
 
+@pytest.mark.slow  # SHACL over the whole release or a full build
 def test_shapes_reject_a_null_finding_asserted_as_an_edge(release_graph):
     from rdflib import Literal
     from rdflib.namespace import XSD
@@ -219,6 +224,7 @@ def test_shapes_reject_a_null_finding_asserted_as_an_edge(release_graph):
         shacl_check(broken, ROOT / "ontology" / "shapes.ttl", Base())
 
 
+@pytest.mark.slow  # SHACL over the whole release or a full build
 def test_shapes_reject_an_unaudited_printed_citation(release_graph):
     broken = _copy(release_graph)
     broken.remove((None, URIRef(MGKG_NS + "audits"), URIRef("https://w3id.org/mgkg/id/cite-noah-2022")))

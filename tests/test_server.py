@@ -745,19 +745,16 @@ def test_cli_serve_usage_mistakes(tmp_path):
         assert message in err
 
 
-def test_cli_defaults_match_the_server():
-    from mgkg.cli import serve as cli_serve
-    from mgkg.web import server as module
+def test_serve_without_options_runs_with_the_settings_defaults():
+    """`mgkg serve` with no options must run with exactly ServerConfig's defaults (one home)."""
+    from mgkg.cli import get_parser
+    from mgkg.cli.serve import config_from_args
+    from mgkg.web.settings import ServerConfig
 
-    for name in (
-        "DEFAULT_HOST",
-        "DEFAULT_PORT",
-        "DEFAULT_TIMEOUT",
-        "DEFAULT_MAX_ROWS",
-        "DEFAULT_MAX_REQUEST",
-        "DEFAULT_MEMORY_MB",
-    ):
-        assert getattr(cli_serve, name) == getattr(module, name), name
+    config = config_from_args(get_parser().parse_args(["serve"]))
+    assert config == ServerConfig()
+    changed = config_from_args(get_parser().parse_args(["serve", "--port", "0", "--client-parallel", "2"]))
+    assert (changed.port, changed.client_parallel) == (0, 2)
 
 
 def test_serve_help_lists_the_options():

@@ -200,7 +200,7 @@ class KnowledgeGraph:
         from mgkg.views.viz import answer_terms
 
         def terms(name: str, query_params: dict[str, str]) -> list[str]:
-            return answer_terms(self.run(name, **query_params))
+            return answer_terms(self.run(name, **query_params).result)
 
         return to_pyvis(
             self.claim_graph(),

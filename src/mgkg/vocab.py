@@ -1,7 +1,7 @@
-"""Namespaces, the CURIE prefix map and the IRI base.
+"""rdflib namespaces, identifier syntax and the IRI base of a build.
 
-Why one module: every IRI the graph writes is minted here, so a change of base or of
-a prefix expansion happens in one place. The prefix expansions follow
+Why one module: every IRI the build writes is minted here, from the one prefix map in
+:mod:`mgkg.prefixes`, so a change of base or of a prefix expansion happens in one place. The prefix expansions follow
 ``graph/reference/identifiers-notes.md`` (OBO PURLs, ``id.nlm.nih.gov/mesh``, Biolink
 ``w3id.org/biolink/vocab``), which were checked against Bioregistry and the Biolink
 prefix map.
@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from rdflib import Namespace, URIRef
 
 from mgkg.errors import UsageError
-from mgkg.prefixes import CURIE_PREFIXES, DEFAULT_BASE, prefix_map  # re-exported: one place each
+from mgkg.prefixes import CURIE_PREFIXES, DEFAULT_BASE, STANDARD_PREFIXES, prefix_map
 
-FABIO = Namespace("http://purl.org/spar/fabio/")
-PRISM = Namespace("http://prismstandard.org/namespaces/basic/2.0/")
-SCHEMA = Namespace("https://schema.org/")
-VOID = Namespace("http://rdfs.org/ns/void#")
-SH = Namespace("http://www.w3.org/ns/shacl#")
+FABIO = Namespace(STANDARD_PREFIXES["fabio"])
+PRISM = Namespace(STANDARD_PREFIXES["prism"])
+SCHEMA = Namespace(STANDARD_PREFIXES["schema"])
+VOID = Namespace(STANDARD_PREFIXES["void"])
+SH = Namespace("http://www.w3.org/ns/shacl#")  # only the shapes use it; the release binds no sh:
 
 
 #: Local-id syntax for every curated record (becomes the last IRI segment).
@@ -42,14 +42,6 @@ def expand_curie(curie: str) -> URIRef:
         known = ", ".join(sorted(CURIE_PREFIXES))
         raise ValueError(f"unknown CURIE prefix {prefix!r} in {curie!r} (known: {known})")
     return URIRef(CURIE_PREFIXES[prefix] + match["local"])
-
-
-def compact_iri(iri: str, prefixes: dict[str, str]) -> str | None:
-    """``iri`` as PREFIX:LOCAL with the longest matching namespace of ``prefixes``, or None."""
-    for prefix, namespace in sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return None
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mgkg.errors import UsageError
+from mgkg.prefixes import DEFAULT_BASE, expand_iri
 
 HEADER_MARK = "#+"
 PARAM_TYPES = ("iri", "string", "integer", "decimal")
@@ -458,34 +459,9 @@ def _default_term(param: Param, base):
     if param.type == "decimal":
         return Literal(value, datatype=XSD.decimal)
     if param.type == "iri":
-        iri = expand_iri(value, base)
+        iri = expand_iri(value, getattr(base, "iri", DEFAULT_BASE))
         return URIRef(iri) if iri else Literal(value)  # a label default stays a literal
     return Literal(value)
-
-
-def project_prefixes(base=None) -> dict[str, str]:
-    """CURIE prefixes a parameter may use: the graph's own (kg, mgkg, rdf, ...) and external ones."""
-    from mgkg.prefixes import CURIE_PREFIXES, DEFAULT_BASE, prefix_map
-
-    prefixes = dict(CURIE_PREFIXES)
-    prefixes.update(prefix_map(getattr(base, "iri", DEFAULT_BASE)))
-    return prefixes
-
-
-def expand_iri(value: str, base=None) -> str | None:
-    """A full IRI for ``<iri>``, ``http(s)://...`` or a CURIE with a known prefix; else None."""
-    value = value.strip()
-    if value.startswith("<") and value.endswith(">"):
-        return value[1:-1]
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*://", value) or value.startswith("urn:"):
-        return value
-    match = re.match(r"^([A-Za-z][A-Za-z0-9.\-_]*)?:([^\s]*)$", value)
-    if match:
-        prefixes = project_prefixes(base)
-        prefix = match.group(1) or ""
-        if prefix in prefixes:
-            return prefixes[prefix] + match.group(2)
-    return None
 
 
 def catalog_turtle(directory: Path, base=None) -> str:

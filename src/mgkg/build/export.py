@@ -87,10 +87,17 @@ def _sort_jsonld(value: object) -> object:
     return value
 
 
-def to_jsonld(graph: Graph, base: Base) -> str:
-    """Compact JSON-LD with the project's prefixes as the context; nodes sorted by @id."""
-    context = base.prefixes()
-    raw = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
+def jsonld_document(graph: Graph, context: dict[str, str]) -> str:
+    """Compact JSON-LD of ``graph`` under ``context``, nodes sorted by @id and every list sorted.
+
+    rdflib writes nodes and values in hash order; sorting them makes the same graph give the
+    same bytes (the release and the endpoint's JSON-LD answers both use this).
+    """
+    raw = (
+        json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
+        if len(graph)
+        else {}
+    )
     nodes = raw.get("@graph", [raw] if "@id" in raw else [])
     nodes = [{k: v for k, v in node.items() if k != "@context"} for node in nodes]
     document = {
@@ -98,6 +105,11 @@ def to_jsonld(graph: Graph, base: Base) -> str:
         "@graph": sorted((_sort_jsonld(n) for n in nodes), key=lambda n: n.get("@id", "")),
     }
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def to_jsonld(graph: Graph, base: Base) -> str:
+    """Compact JSON-LD with the project's prefixes as the context; nodes sorted by @id."""
+    return jsonld_document(graph, base.prefixes())
 
 
 def void_description(graph: Graph, base: Base, version: str, sizes: dict[str, int] | None = None) -> Graph:

@@ -49,7 +49,8 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
-from mgkg.vocab import FABIO, MGKG, PRISM, Base, compact_iri
+from mgkg.prefixes import compact_iri
+from mgkg.vocab import FABIO, MGKG, PRISM, Base
 
 BIOLINK = "https://w3id.org/biolink/vocab/"
 #: This graph as a knowledge source. Minted locally: not registered in the Biolink

@@ -25,8 +25,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from mgkg.errors import DataError
-from mgkg.prefixes import CURIE_PREFIXES, STANDARD_PREFIXES
-from mgkg.vocab import MGKG, Base, compact_iri
+from mgkg.prefixes import CURIE_PREFIXES, STANDARD_PREFIXES, compact_iri
+from mgkg.vocab import MGKG, Base
 
 SEMAPV = "https://w3id.org/semapv/vocab/"
 JUSTIFICATION = "semapv:ManualMappingCuration"

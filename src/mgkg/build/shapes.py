@@ -24,7 +24,8 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from mgkg.vocab import SH, Base, compact_iri
+from mgkg.prefixes import compact_iri
+from mgkg.vocab import SH, Base
 
 #: Classes whose instances are records the build writes field by field, so the set of
 #: properties they may carry is known (domain entities and sources are open: they take

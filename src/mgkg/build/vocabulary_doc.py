@@ -16,7 +16,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from mgkg.build.mappings import mapping_rows, read_identifier_tables
-from mgkg.vocab import Base, compact_iri
+from mgkg.prefixes import compact_iri
+from mgkg.vocab import Base
 
 EXAMPLE_CHARS = 60
 

@@ -29,8 +29,10 @@ def get_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--root", help="project directory (default: this checkout)")
     noise = parser.add_mutually_exclusive_group()
-    noise.add_argument("-v", "--verbose", action="count", default=0, help="log more (-vv: debug)")
-    noise.add_argument("-q", "--quiet", action="store_true", help="log errors only")
+    noise.add_argument(
+        "-v", "--verbose", dest="log_verbose", action="count", default=0, help="log more (-vv: debug)"
+    )
+    noise.add_argument("-q", "--quiet", dest="log_quiet", action="store_true", help="log errors only")
     sub = parser.add_subparsers(dest="command", required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(name).add_commands(sub)
@@ -52,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from mgkg.errors import BUG_EXIT_CODE, UserError
 
     args = get_parser().parse_args(argv)
-    configure_logging(args.verbose, args.quiet)
+    configure_logging(args.log_verbose, args.log_quiet)
     try:
         return args.func(args)
     except UserError as exc:

@@ -11,11 +11,24 @@ import ipaddress
 from pathlib import Path
 
 from mgkg.errors import UsageError
+from mgkg.web.settings import (
+    DEFAULT_CACHE_ENTRIES,
+    DEFAULT_HEADER_TIMEOUT,
+    DEFAULT_HOST,
+    DEFAULT_MAX_REQUEST,
+    DEFAULT_MAX_RESULT_MB,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_MEMORY_MB,
+    DEFAULT_PARALLEL,
+    DEFAULT_PORT,
+    DEFAULT_SECONDS_PER_MINUTE,
+    DEFAULT_TIMEOUT,
+    ServerConfig,
+)
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    from mgkg.web.server import ServerConfig, serve
-
+def config_from_args(args: argparse.Namespace) -> ServerConfig:
+    """The server settings the options ask for; a usage mistake raises :class:`UsageError`."""
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535, not {args.port}")
     if args.max_rows < 1:
@@ -57,19 +70,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     if args.workers is not None:
         config.workers = args.workers
-    return serve(config)
+    return config
 
 
-# The defaults of mgkg.web.server, repeated here so that building the parser (for any mgkg
-# command) does not import the server; tests/test_server.py checks that they agree.
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
-DEFAULT_TIMEOUT = 10.0
-DEFAULT_MAX_ROWS = 10_000
-DEFAULT_MAX_REQUEST = 1 << 20
-DEFAULT_MEMORY_MB = 2048
-DEFAULT_MAX_RESULT_MB = 64
-DEFAULT_CACHE_ENTRIES = 256
+def cmd_serve(args: argparse.Namespace) -> int:
+    from mgkg.web.server import serve
+
+    return serve(config_from_args(args))
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -132,20 +139,21 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--client-parallel",
         type=int,
-        default=5,
-        help="queries one client (address) may run at once; more get 429 (default 5; 0: no limit)",
+        default=DEFAULT_PARALLEL,
+        help=f"queries one client (address) may run at once; more get 429 (default {DEFAULT_PARALLEL}; 0: no limit)",
     )
     p.add_argument(
         "--client-seconds",
         type=float,
-        default=60.0,
-        help="seconds of query time one client may use per minute; more get 429 (default 60; 0: no limit)",
+        default=DEFAULT_SECONDS_PER_MINUTE,
+        help="seconds of query time one client may use per minute; more get 429 "
+        f"(default {DEFAULT_SECONDS_PER_MINUTE:g}; 0: no limit)",
     )
     p.add_argument(
         "--header-timeout",
         type=float,
-        default=10.0,
-        help="seconds a client has to send its request headers; slower ones get 408 (default 10)",
+        default=DEFAULT_HEADER_TIMEOUT,
+        help=f"seconds a client has to send its request headers; slower ones get 408 (default {DEFAULT_HEADER_TIMEOUT:g})",
     )
     p.add_argument(
         "--trusted-proxy",

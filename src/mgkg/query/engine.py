@@ -38,16 +38,22 @@ import pyoxigraph as ox
 from mgkg.build.catalog import (
     PARAM_TYPES,
     CatalogQuery,
-    expand_iri,
     parse_query_text,
-    project_prefixes,
     variables,
     where_group_start,
 )
 from mgkg.errors import DataError, EngineError, UsageError, UserError
+from mgkg.prefixes import (
+    DEFAULT_BASE,
+    STANDARD_PREFIXES,
+    compact_iri,
+    expand_iri,
+    project_prefixes,
+    result_prefixes,
+)
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+XSD = STANDARD_PREFIXES["xsd"]
+RDF_LANG_STRING = STANDARD_PREFIXES["rdf"] + "langString"
 TABULAR_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("ttl", "nt", "jsonld")
 FORMATS = TABULAR_FORMATS + GRAPH_FORMATS
@@ -56,16 +62,6 @@ RESULT_FORMATS = {
     "xml": ox.QueryResultsFormat.XML,
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
-}
-MEDIA_TYPES = {
-    "table": "text/plain",
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
 }
 TABLE_CELL_WIDTH = 100
 
@@ -388,14 +384,14 @@ class LocalEngine:
 
     def term_warnings(self, text: str) -> list[str]:
         """Warnings for IRIs in the project's namespaces that the graph does not have."""
-        from mgkg.prefixes import DEFAULT_BASE, prefix_map
+        from mgkg.prefixes import prefix_map
         from mgkg.query.terms import unknown_term_warnings
 
         namespaces = {k: v for k, v in prefix_map(DEFAULT_BASE).items() if k in ("mgkg", "kg")}
         return unknown_term_warnings(text, namespaces, self.occurs, self.vocabulary)
 
     def run(self, prepared: Prepared) -> Result:
-        from mgkg.web.protocol import Refused, check_services
+        from mgkg.query.guards import Refused, check_services
 
         try:
             check_services(prepared.text, self.allow_services)
@@ -651,7 +647,7 @@ def sparql_json(result: Result) -> bytes:
 def serialize(result: Result, fmt: str, prefixes: Mapping[str, str] | None = None) -> bytes:
     """The result in one of FORMATS (bytes, UTF-8)."""
     check_format(result.form, fmt)
-    prefixes = dict(prefixes) if prefixes is not None else _graph_prefixes()
+    prefixes = dict(prefixes) if prefixes is not None else result_prefixes()
     if fmt == "table":
         return table(result, prefixes).encode("utf-8")
     if fmt in RESULT_FORMATS:
@@ -662,21 +658,12 @@ def serialize(result: Result, fmt: str, prefixes: Mapping[str, str] | None = Non
     if fmt == "nt":
         return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
     if fmt == "ttl":
-        used = _used_prefixes(triples, prefixes)
+        used = used_prefixes(triples, prefixes)
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used) or b""
     return _jsonld(triples, prefixes)
 
 
-def _graph_prefixes() -> dict[str, str]:
-    from mgkg.prefixes import DEFAULT_BASE, prefix_map
-
-    return {
-        **prefix_map(DEFAULT_BASE),
-        "mgkgq": DEFAULT_BASE + "query/",
-    }  # mgkgq: the catalog (graph/catalog.ttl)
-
-
-def _used_prefixes(triples: list[ox.Triple], prefixes: Mapping[str, str]) -> dict[str, str]:
+def used_prefixes(triples: list[ox.Triple], prefixes: Mapping[str, str]) -> dict[str, str]:
     """Only the prefixes the triples use (keeps CONSTRUCT output short)."""
     iris = set()
     for t in triples:
@@ -689,23 +676,15 @@ def _used_prefixes(triples: list[ox.Triple], prefixes: Mapping[str, str]) -> dic
 
 
 def _jsonld(triples: list[ox.Triple], prefixes: Mapping[str, str]) -> bytes:
-    """Compact JSON-LD with the project prefixes as context, nodes sorted (as the release)."""
+    """Compact JSON-LD with the used prefixes as context, nodes sorted (as the release)."""
     from rdflib import Graph
 
-    from mgkg.build.export import _sort_jsonld
+    from mgkg.build.export import jsonld_document
 
     graph = Graph()
     if triples:
         graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
-    context = _used_prefixes(triples, prefixes)
-    raw = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True)) if triples else {}
-    nodes = raw.get("@graph", [raw] if "@id" in raw else [])
-    nodes = [{k: v for k, v in node.items() if k != "@context"} for node in nodes]
-    document = {
-        "@context": context,
-        "@graph": sorted((_sort_jsonld(n) for n in nodes), key=lambda n: n.get("@id", "")),
-    }
-    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    return jsonld_document(graph, used_prefixes(triples, prefixes)).encode("utf-8")
 
 
 def compact(term: Term | None, prefixes: Mapping[str, str] | None = None) -> str:
@@ -713,13 +692,11 @@ def compact(term: Term | None, prefixes: Mapping[str, str] | None = None) -> str
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        prefixes = prefixes if prefixes is not None else _graph_prefixes()
-        best = max((ns for ns in prefixes.values() if term.value.startswith(ns)), key=len, default=None)
-        if best is not None:
-            local = term.value[len(best) :]
-            if re.fullmatch(r"[A-Za-z0-9_\-.]*", local) and not local.endswith("."):
-                prefix = next(p for p, ns in prefixes.items() if ns == best)
-                return f"{prefix}:{local}"
+        prefixes = prefixes if prefixes is not None else result_prefixes()
+        curie = compact_iri(term.value, dict(prefixes))
+        # Only a local name Turtle reads back unescaped makes a usable short form.
+        if curie is not None and re.fullmatch(r"[^:]+:[A-Za-z0-9_\-.]*", curie) and not curie.endswith("."):
+            return curie
         return f"<{term.value}>"
     if isinstance(term, ox.Literal):
         return term.value
@@ -779,7 +756,6 @@ __all__ = [
     "compact",
     "default_format",
     "prepare",
-    "project_prefixes",
     "run",
     "serialize",
     "table",

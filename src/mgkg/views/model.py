@@ -34,7 +34,7 @@ from urllib.parse import quote
 import networkx as nx
 
 from mgkg.errors import DataError, UsageError
-from mgkg.vocab import CURIE_PREFIXES, DEFAULT_BASE
+from mgkg.prefixes import CURIE_PREFIXES, DEFAULT_BASE, compact_iri
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -358,20 +358,15 @@ def humanize(iri: str) -> str:
     return " ".join(words)
 
 
-_REVERSE_PREFIXES = sorted(
-    [(iri, prefix) for prefix, iri in CURIE_PREFIXES.items()], key=lambda kv: -len(kv[0])
-)
-
-
 def compact(iri: str) -> str:
     """A CURIE for display (``CHEBI:18420``, ``kg:magnesium``); the IRI when none fits."""
     if iri.startswith(DEFAULT_BASE + "id/"):
         return "kg:" + iri[len(DEFAULT_BASE) + 3 :]
     if mgkg_name(iri) is not None:
         return "mgkg:" + mgkg_name(iri)
-    for prefix_iri, prefix in _REVERSE_PREFIXES:
-        if iri.startswith(prefix_iri) and len(iri) > len(prefix_iri):
-            return f"{prefix}:{iri[len(prefix_iri) :]}"
+    external = compact_iri(iri, CURIE_PREFIXES)
+    if external is not None:
+        return external
     if "/id/" in iri:
         return "kg:" + iri.rsplit("/id/", 1)[1]
     return iri

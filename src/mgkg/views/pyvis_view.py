@@ -35,11 +35,11 @@ from mgkg.views.viz import (
     NODE_STYLES,
     OTHER_STYLE,
     VERDICT_MARKS,
-    _asset,
-    _vis_file,
+    asset,
     offline_csp,
     select_view,
     view_data,
+    vis_file,
 )
 
 TEMPLATE_NAME = "mgkg-pyvis.html"
@@ -47,15 +47,15 @@ TEMPLATE_NAME = "mgkg-pyvis.html"
 
 def _template_text() -> str:
     """Our page template with vis-network, our script and the CSP filled in (Jinja syntax kept)."""
-    vis_js = _vis_file("vis-network.min.js")
-    app_js = _asset("pyvis.js")
-    vis_css = _vis_file("vis-network.css")
+    vis_js = vis_file("vis-network.min.js")
+    app_js = asset("pyvis.js")
+    vis_css = vis_file("vis-network.css")
     for text in (vis_js, app_js, vis_css):
         if "{% endraw %}" in text or "</style" in text.lower():
             raise RuntimeError("an inlined asset would end its element or raw block early")
     csp = offline_csp(vis_js, app_js)
     parts = {"CSP": html.escape(csp, quote=True), "VIS_CSS": vis_css, "VIS_JS": vis_js, "APP_JS": app_js}
-    text = _asset("pyvis.html")
+    text = asset("pyvis.html")
     for key, value in parts.items():
         text = text.replace("{{" + key + "}}", value, 1)
     return text

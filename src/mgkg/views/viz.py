@@ -90,7 +90,7 @@ NODE_STYLES: tuple[tuple[str, str, str, str, str], ...] = (
 )
 OTHER_STYLE = ("", "other", "other", "#9ca3af", "dot")
 
-#: Evidence grade tiers (see ``graphmodel.EVIDENCE``): tier -> (legend label, colour).
+#: Evidence grade tiers (see ``mgkg.views.model.EVIDENCE``): tier -> (legend label, colour).
 GRADE_STYLES: dict[str, tuple[str, str]] = {
     "high": ("high", "#15803d"),
     "moderate": ("moderate", "#4d7c0f"),
@@ -369,11 +369,11 @@ def _intern(
 # ---------------------------------------------------------------------------
 
 
-def _asset(name: str) -> str:
+def asset(name: str) -> str:
     return (resources.files("mgkg.views") / "assets" / name).read_text(encoding="utf-8")
 
 
-def _vis_file(name: str) -> str:
+def vis_file(name: str) -> str:
     """A file of the vis-network build pyvis ships, located without importing pyvis."""
     spec = find_spec("pyvis")
     if spec is None or not spec.submodule_search_locations:
@@ -423,19 +423,19 @@ def offline_csp(*scripts: str) -> str:
 
 def render_html(data: dict[str, Any]) -> str:
     """The page: template + inlined vis-network + our CSS/JS + the data, with a strict CSP."""
-    vis_js = _vis_file("vis-network.min.js")
-    app_js = _asset("viz.js")
+    vis_js = vis_file("vis-network.min.js")
+    app_js = asset("viz.js")
     csp = offline_csp(vis_js, app_js)
     parts = {
         "CSP": html.escape(csp, quote=True),
         "TITLE": html.escape(data["title"]),
-        "VIS_CSS": _vis_file("vis-network.css"),
-        "APP_CSS": _asset("viz.css"),
+        "VIS_CSS": vis_file("vis-network.css"),
+        "APP_CSS": asset("viz.css"),
         "DATA": json_for_script(data),
         "VIS_JS": vis_js,
         "APP_JS": app_js,
     }
-    template = _asset("viz.html")
+    template = asset("viz.html")
     # one pass: text from data is never scanned for placeholders again
     return re.sub(r"\{\{([A-Z_]+)\}\}", lambda m: parts[m.group(1)], template)
 
@@ -488,24 +488,28 @@ def load_graph(source: Any = None, root: Path | None = None) -> nx.MultiDiGraph:
     return build_claim_graph(source if source is not None else default_release(root))
 
 
-def answer_terms(answer: Any) -> list[str]:
-    """IRIs in a query answer (rows of SELECT, subjects and objects of CONSTRUCT triples)."""
+def answer_terms(result: Any) -> list[str]:
+    """IRIs in a query result (rows of SELECT, subjects and objects of CONSTRUCT triples)."""
     terms: list[str] = []
-    if answer.result.is_graph:
-        for triple in answer.triples:
+    if result.is_graph:
+        for triple in result.triples:
             terms += [t.value for t in (triple.subject, triple.object) if type(t).__name__ == "NamedNode"]
     else:
-        for row in answer.terms:
+        for row in result.rows:
             terms += [t.value for t in row if t is not None and type(t).__name__ == "NamedNode"]
     return terms
 
 
 def query_terms(name: str, params: dict[str, str], source: Path, root: Path | None) -> list[str]:
     """IRIs in the answer of catalog query ``name`` (rows of SELECT, triples of CONSTRUCT)."""
-    from mgkg.api import KnowledgeGraph
+    from mgkg.build.catalog import load_catalog
+    from mgkg.layout import Paths, project_root
+    from mgkg.query import engine as q
+    from mgkg.query.store import open_store
 
-    kg = KnowledgeGraph.load(release=source, root=root, memory=True)
-    return answer_terms(kg.run(name, **params))
+    paths = Paths(root or project_root())
+    engine = q.LocalEngine(open_store(source, memory=True, root=paths.root))
+    return answer_terms(q.run(engine, load_catalog(paths.queries).get(name), params, None))
 
 
 @dataclass

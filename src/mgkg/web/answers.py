@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from mgkg.prefixes import result_prefixes
 from mgkg.query.engine import RESULT_FORMATS
 
 RDF_FORMATS = {
@@ -128,7 +129,7 @@ def write_answer(answer, fmt: str, max_rows: int, max_bytes: int, again=None) ->
     truncated = cap is not None and len(items) > cap
     triples = [i.triple if isinstance(i, ox.Quad) else i for i in items[:cap]]
     writer = CappedWriter(max_bytes)
-    prefixes = graph_prefixes() if fmt in ("ttl", "rdfxml") else None
+    prefixes = result_prefixes() if fmt in ("ttl", "rdfxml") else None
     ox.serialize(triples, writer, RDF_FORMATS[fmt], prefixes=prefixes)
     return Written(form, writer.getvalue(), len(triples), truncated)
 
@@ -145,10 +146,3 @@ def _first_rows(answer, fmt: str, max_rows: int, max_bytes: int) -> Written:
     if max_bytes and len(body) > max_bytes:
         raise TooLarge
     return Written("SELECT", body, len(rows), len(solutions) > max_rows)
-
-
-def graph_prefixes() -> dict[str, str]:
-    """The project's prefixes (Turtle and RDF/XML answers use them for short names)."""
-    from mgkg.query.engine import _graph_prefixes
-
-    return _graph_prefixes()

@@ -24,9 +24,8 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
-DEFAULT_PARALLEL = 5
-DEFAULT_SECONDS_PER_MINUTE = 60.0
-DEFAULT_CRASH_LIMIT = 3
+from mgkg.web.settings import DEFAULT_CRASH_LIMIT, DEFAULT_PARALLEL, DEFAULT_SECONDS_PER_MINUTE
+
 WINDOW = 60.0
 CRASH_WINDOW = 600.0
 

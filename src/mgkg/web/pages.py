@@ -18,6 +18,7 @@ the query page's YASGUI needs, said there).
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from urllib.parse import quote, urlencode
 
 import jinja2
 
+from mgkg.errors import UserError
+from mgkg.prefixes import DEFAULT_BASE, STANDARD_PREFIXES, compact_iri, project_prefixes
 from mgkg.views.model import (
     DERIVED_FROM,
     GRADE_ORDER,
@@ -48,13 +51,14 @@ from mgkg.views.model import (
     read_rdf,
     safe_url,
 )
-from mgkg.vocab import DEFAULT_BASE
 
-OWL_NS = "http://www.w3.org/2002/07/owl#"
-DCTERMS_NS = "http://purl.org/dc/terms/"
-XSD_NS = "http://www.w3.org/2001/XMLSchema#"
-RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+log = logging.getLogger("mgkg.web.pages")
+
+OWL_NS = STANDARD_PREFIXES["owl"]
+DCTERMS_NS = STANDARD_PREFIXES["dcterms"]
+XSD_NS = STANDARD_PREFIXES["xsd"]
+RDFS_NS = STANDARD_PREFIXES["rdfs"]
+SKOS_NS = STANDARD_PREFIXES["skos"]
 
 #: Release files offered for download: name -> (media type, description).
 DOWNLOADS: dict[str, tuple[str, str]] = {
@@ -154,10 +158,7 @@ class Site:
             return "kg:" + iri[len(self.ids) :]
         if iri.startswith(self.ontology + "#"):
             return "mgkg:" + iri[len(self.ontology) + 1 :]
-        best = max(
-            (ns for ns in _PREFIXES if iri.startswith(ns) and len(iri) > len(ns)), key=len, default=None
-        )
-        return f"{_PREFIXES[best]}:{iri[len(best) :]}" if best else iri
+        return compact_iri(iri, project_prefixes()) or iri
 
     def label(self, iri: str) -> str:
         return self.model.label(iri)
@@ -201,15 +202,6 @@ class Site:
             return self._viz_cache[key]
 
 
-def _prefix_map() -> dict[str, str]:
-    from mgkg.build.catalog import project_prefixes
-
-    return {ns: prefix for prefix, ns in sorted(project_prefixes().items(), reverse=True)}
-
-
-_PREFIXES = _prefix_map()
-
-
 def detect_base(index: TripleIndex) -> str:
     """The IRI base of a release: its owl:Ontology IRI without the trailing 'ontology'."""
     for iri in index.instances.get(OWL_NS + "Ontology", []):
@@ -244,7 +236,8 @@ def load_examples(root: Path | None, engine, base: str) -> list[Example]:
                 continue
             try:
                 bindings[param.name] = to_term(param.default, param.type, param.name, engine)
-            except Exception:  # noqa: S112 - an unresolvable default leaves the variable free
+            except UserError as exc:  # an unresolvable default leaves the variable free
+                log.info("example %s: default of ?%s left unbound: %s", query.name, param.name, exc)
                 continue
         if bindings:
             position = where_group_start(text)
@@ -399,7 +392,6 @@ def downloads_page(site: Site) -> str:
 def query_page(site: Site, text: str, autorun: bool, max_rows: int, timeout: float) -> str:
     """YASGUI over the endpoint, the catalog as one-click examples; without JavaScript, a
     form that sends the query to /sparql and opens the answer in a chosen format."""
-    from mgkg.build.catalog import project_prefixes
 
     current = next((e for e in site.examples if e.text == text), None)
     data = {

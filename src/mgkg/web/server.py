@@ -26,6 +26,7 @@ import email.utils
 import hashlib
 import html
 import json
+import logging
 import re
 import socket
 import sys
@@ -34,24 +35,16 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from mgkg.errors import DataError, UsageError, UserError
 from mgkg.web import protocol as sp
 from mgkg.web.pages import ASSETS, CSP, OWL_NS
+from mgkg.web.settings import ServerConfig
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
-DEFAULT_TIMEOUT = 10.0
-DEFAULT_MAX_ROWS = 10_000
-DEFAULT_MAX_REQUEST = 1 << 20  # bytes of a request body (and, with the URL, of a query)
-DEFAULT_MEMORY_MB = 2048
-DEFAULT_MAX_CONNECTIONS = 1024
-DEFAULT_MAX_RESULT_MB = 64
-DEFAULT_CACHE_ENTRIES = 256
-DEFAULT_CHEAP_SECONDS = 0.25
+log = logging.getLogger("mgkg.web.server")
+
 COUNTS_TTL = 60.0
 PAGE_CACHE = 256  # rendered resource pages kept (the release does not change while served)
 
@@ -61,47 +54,6 @@ PAGE_OFFERS: tuple[tuple[str, str], ...] = (
     ("application/xhtml+xml", "html"),
     *sp.OFFERS[sp.GRAPH],
 )
-
-
-def default_workers() -> int:
-    import os
-
-    return max(4, min(8, os.cpu_count() or 1))
-
-
-@dataclass
-class ServerConfig:
-    host: str = DEFAULT_HOST
-    port: int = DEFAULT_PORT
-    workers: int = field(default_factory=default_workers)
-    timeout: float = DEFAULT_TIMEOUT
-    max_rows: int = DEFAULT_MAX_ROWS
-    max_request_bytes: int = DEFAULT_MAX_REQUEST
-    max_connections: int = DEFAULT_MAX_CONNECTIONS
-    allow_services: tuple[str, ...] = ()
-    release: Path | None = None
-    root: Path | None = None
-    cache_dir: Path | None = None
-    public_url: str | None = None
-    memory_mb: int = DEFAULT_MEMORY_MB
-    quiet: bool = False
-    #: Run the query workers without a network of their own. Needed to call allow-listed
-    #: SERVICE endpoints; otherwise only where the platform cannot isolate them.
-    keep_worker_network: bool = False
-    #: Largest answer in bytes (413 beyond, naming the limit; 0: no limit).
-    max_result_bytes: int = DEFAULT_MAX_RESULT_MB * 1024 * 1024
-    #: Seconds a client has to send its request headers (slow clients are cut off).
-    header_timeout: float = 10.0
-    #: Reverse proxies whose X-Forwarded-For names the client (addresses or networks).
-    trusted_proxies: tuple[str, ...] = ()
-    #: Per-client limits (0: off): queries at once, query seconds per minute, crashes per 10 min.
-    client_parallel: int = 5
-    client_seconds: float = 60.0
-    client_crashes: int = 3
-    #: A query still running after this many seconds moves to the heavy lane.
-    cheap_seconds: float = DEFAULT_CHEAP_SECONDS
-    #: Answers kept for identical requests (0: no cache).
-    cache_entries: int = DEFAULT_CACHE_ENTRIES
 
 
 @dataclass
@@ -335,7 +287,8 @@ class App:
         try:
             rows = self.select_json(COUNTS_QUERY.format(base=self.site.base))
             counts = {k: int(v) for k, v in rows[0].items()} if rows else None
-        except (RuntimeError, ValueError, KeyError):
+        except (RuntimeError, ValueError, KeyError) as exc:
+            log.warning("home page counts unavailable: %s", exc)
             return None
         self._counts = (time.monotonic(), counts)
         return counts
@@ -524,7 +477,7 @@ def _rdf_extensions() -> tuple[str, ...]:
 
 
 def rdf_bytes(triples, fmt: str) -> bytes:
-    """Triples (graphmodel terms) serialized like query answers (sorted, project prefixes)."""
+    """Triples (terms of mgkg.views.model) serialized like query answers (sorted, project prefixes)."""
     import pyoxigraph as ox
 
     from mgkg.query.engine import Result

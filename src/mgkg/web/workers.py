@@ -504,7 +504,7 @@ def execute(store, job: dict[str, Any], allowed: frozenset[str], check: bool = T
         except SyntaxError as exc:
             if sp.looks_like_update(text):
                 raise sp.Refused(sp.READ_ONLY) from None
-            from mgkg.build.catalog import project_prefixes
+            from mgkg.prefixes import project_prefixes
             from mgkg.query.terms import undeclared_prefix_message
 
             # One sentence for an undeclared prefix, else the parser's own message.
@@ -554,12 +554,13 @@ def serialize(result, fmt: str) -> bytes:
     """``result`` in a protocol format (the query module's writers, plus RDF/XML)."""
     import pyoxigraph as ox
 
-    from mgkg.query.engine import _graph_prefixes, _used_prefixes
+    from mgkg.prefixes import result_prefixes
     from mgkg.query.engine import serialize as write
+    from mgkg.query.engine import used_prefixes
 
     if fmt == "rdfxml":
         triples = sorted(result.triples, key=str)
-        prefixes = _used_prefixes(triples, _graph_prefixes())
+        prefixes = used_prefixes(triples, result_prefixes())
         return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes) or b""
     return write(result, fmt)
 
