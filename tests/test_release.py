@@ -288,3 +288,18 @@ def test_every_dump_is_offered_on_the_downloads_page():
 
     for name, media in DUMPS.items():
         assert name in DOWNLOADS and DOWNLOADS[name][0] == media, name
+
+
+def test_findings_are_exactly_the_claims_from_publications(store):
+    from conftest import select
+
+    rows = select(
+        store,
+        """SELECT ?claim (EXISTS { ?claim a mgkg:Finding } AS ?finding)
+                  (EXISTS { ?claim prov:wasDerivedFrom/a mgkg:Publication } AS ?published)
+           WHERE { ?claim a mgkg:Claim }""",
+    )
+    assert sum(r["finding"] == "true" for r in rows) > 50
+    assert all(r["finding"] == r["published"] for r in rows), [
+        r for r in rows if r["finding"] != r["published"]
+    ]
