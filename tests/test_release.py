@@ -303,3 +303,24 @@ def test_findings_are_exactly_the_claims_from_publications(store):
     assert all(r["finding"] == r["published"] for r in rows), [
         r for r in rows if r["finding"] != r["published"]
     ]
+
+
+def test_jsonld_keys_have_term_definitions_and_one_shape():
+    """Plain-JSON users get short keys defined in the context, and each key is an array on every
+    node or on none (types included)."""
+    document = json.loads((RELEASE / "mgkg.jsonld").read_text(encoding="utf-8"))
+    context = document["@context"]
+    arrays: dict[str, set[bool]] = {}
+    for node in document["@graph"]:
+        for key, value in node.items():
+            arrays.setdefault(key, set()).add(isinstance(value, list))
+            if key not in ("@id", "@type"):
+                assert ":" not in key and isinstance(context.get(key), dict), key
+    assert {k for k, shapes in arrays.items() if len(shapes) > 1} == set()
+    assert arrays["@type"] == {True}
+    assert context["hasPubMedId"]["@id"] == "fabio:hasPubMedId"
+    assert context["blocks"] == {"@id": "mgkg:blocks", "@type": "@id"}
+    assert context["hasResult"] == {"@id": "mgkg:hasResult", "@type": "@id", "@container": "@set"}
+    assert context["durationWeeks"]["@type"] == "xsd:decimal"
+    tarleton = next(n for n in document["@graph"] if n["@id"] == "kg:tarleton2017")
+    assert tarleton["analyzedSize"] == 112 and tarleton["humanStudy"] is True

@@ -108,8 +108,16 @@ def jsonld_document(graph: Graph, context: dict[str, str]) -> str:
 
 
 def to_jsonld(graph: Graph, base: Base) -> str:
-    """Compact JSON-LD with the project's prefixes as the context; nodes sorted by @id."""
-    return jsonld_document(graph, base.prefixes())
+    """Compact JSON-LD of the release under its own context (a term per property: short keys,
+    IRI and datatype coercion, arrays for multi-valued keys); nodes sorted by @id."""
+    from mgkg.build.jsonld_context import compact_nodes, release_context
+
+    context = release_context(graph, base)
+    document = {
+        "@context": context,
+        "@graph": sorted((_sort_jsonld(n) for n in compact_nodes(graph, context)), key=lambda n: n["@id"]),
+    }
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def void_description(graph: Graph, base: Base, version: str, sizes: dict[str, int] | None = None) -> Graph:
