@@ -324,3 +324,23 @@ def test_jsonld_keys_have_term_definitions_and_one_shape():
     assert context["durationWeeks"]["@type"] == "xsd:decimal"
     tarleton = next(n for n in document["@graph"] if n["@id"] == "kg:tarleton2017")
     assert tarleton["analyzedSize"] == 112 and tarleton["humanStudy"] is True
+
+
+def test_per_class_json_exports_hold_each_instance_as_in_the_release(store):
+    from conftest import select
+
+    everything = {
+        n["@id"]: n for n in json.loads((RELEASE / "mgkg.jsonld").read_text(encoding="utf-8"))["@graph"]
+    }
+    for name, cls in (
+        ("claims", "mgkg:Claim"),
+        ("publications", "mgkg:Publication"),
+        ("entities", "mgkg:BiomedicalEntity"),
+    ):
+        nodes = json.loads((RELEASE / "json" / f"{name}.json").read_text(encoding="utf-8"))["@graph"]
+        expected = {
+            r["x"].replace("https://w3id.org/mgkg/id/", "kg:")
+            for r in select(store, f"SELECT DISTINCT ?x WHERE {{ ?x a/rdfs:subClassOf* {cls} }}")
+        }
+        assert {n["@id"] for n in nodes} == expected and len(expected) > 20, name
+        assert all(n == everything[n["@id"]] for n in nodes), name

@@ -15,6 +15,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 from rdflib.void import generateVoID
 
+from mgkg.build.jsonld_context import CLASS_EXPORTS, jsonld_files
 from mgkg.vocab import VOID, Base
 
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
@@ -29,6 +30,7 @@ DUMPS: dict[str, str] = {
     "kgx/edges.jsonl": "application/jsonl",
     "nanopub.trig": "application/trig",
     "mappings.sssom.tsv": "text/tab-separated-values",
+    **{name: "application/ld+json" for name in CLASS_EXPORTS},
 }
 RELEASE_FILES = (*DUMPS, "void.ttl", "catalog.ttl")
 #: IANA's registry entry of each registered media type, for dcat:mediaType (JSON Lines has
@@ -110,14 +112,7 @@ def jsonld_document(graph: Graph, context: dict[str, str]) -> str:
 def to_jsonld(graph: Graph, base: Base) -> str:
     """Compact JSON-LD of the release under its own context (a term per property: short keys,
     IRI and datatype coercion, arrays for multi-valued keys); nodes sorted by @id."""
-    from mgkg.build.jsonld_context import compact_nodes, release_context
-
-    context = release_context(graph, base)
-    document = {
-        "@context": context,
-        "@graph": sorted((_sort_jsonld(n) for n in compact_nodes(graph, context)), key=lambda n: n["@id"]),
-    }
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return jsonld_files(graph, base, _sort_jsonld)["mgkg.jsonld"]
 
 
 def void_description(graph: Graph, base: Base, version: str, sizes: dict[str, int] | None = None) -> Graph:
@@ -209,7 +204,7 @@ def serialize_release(
     files = {
         "mgkg.ttl": to_turtle(graph),
         "mgkg.nt": to_ntriples(graph),
-        "mgkg.jsonld": to_jsonld(graph, base),
+        **jsonld_files(graph, base, _sort_jsonld),  # mgkg.jsonld and the per-class json/*.json
         **(others or {}),
     }
     sizes = {name: len(text.encode("utf-8")) for name, text in files.items()}

@@ -15,7 +15,7 @@ import json
 from collections import Counter
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, XSD
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from mgkg.prefixes import compact_iri
 from mgkg.vocab import Base
@@ -116,3 +116,40 @@ def compact_nodes(graph: Graph, context: dict[str, object]) -> list[dict[str, ob
         else:
             node[name] = encode(o, term)
     return list(nodes.values())
+
+
+#: The framed exports: one JSON-LD file per main class (subclasses included), for readers who
+#: want a list of objects and never touch RDF. Each node is the same object as in mgkg.jsonld.
+CLASS_EXPORTS = {
+    "json/claims.json": "Claim",
+    "json/publications.json": "Publication",
+    "json/entities.json": "BiomedicalEntity",
+}
+
+
+def _document(context: dict[str, object], nodes: list[dict[str, object]]) -> str:
+    document = {"@context": context, "@graph": sorted(nodes, key=lambda n: str(n["@id"]))}
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def jsonld_files(graph: Graph, base: Base, sort_node) -> dict[str, str]:
+    """``mgkg.jsonld`` (every node) and the per-class exports, all under the release context;
+    ``sort_node`` puts a node's arrays in a stable order."""
+    context = release_context(graph, base)
+    nodes = {str(n["@id"]): sort_node(n) for n in compact_nodes(graph, context)}
+    files = {"mgkg.jsonld": _document(context, list(nodes.values()))}
+    prefixes = base.prefixes()
+    for name, local in CLASS_EXPORTS.items():
+        members = set()
+        stack = [base.ontology[local]]
+        classes = set(stack)
+        while stack:  # the class and its subclasses
+            for sub in graph.subjects(RDFS.subClassOf, stack.pop()):
+                if sub not in classes:
+                    classes.add(sub)
+                    stack.append(sub)
+        for cls in classes:
+            members.update(graph.subjects(RDF.type, cls))
+        keys = {compact_iri(str(m), prefixes) or str(m) for m in members if isinstance(m, URIRef)}
+        files[name] = _document(context, [nodes[k] for k in keys])
+    return files
