@@ -305,7 +305,7 @@ def suite_coldstart(config: Config) -> dict:
 
 
 def suite_viz(config: Config, graphs: dict[str, dict]) -> dict:
-    from mgkg.views import viz
+    from . import viz
 
     path = Path(graphs[config.viz_graph]["path"])
     result = (
@@ -326,7 +326,7 @@ def suite_viz(config: Config, graphs: dict[str, dict]) -> dict:
 
 
 def _viz_without_browser(path: Path, config: Config) -> dict:
-    from mgkg.views import viz
+    from . import viz
 
     original = viz.CHROMIUM
     viz.CHROMIUM = Path("/nonexistent/chromium")  # generation only

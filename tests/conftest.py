@@ -22,6 +22,7 @@ MODULE_TIERS = {
     "test_server_attacks.py": "server",
     "test_server_fairness.py": "server",
     "test_curation_errors.py": "slow",  # every case runs a whole build
+    "test_second_nutrient.py": "slow",  # builds the release with a second nutrient
     "test_bench.py": "bench",
     "test_owl.py": "slow",  # a JVM run of the OWL API and an OWL RL closure of the release
     "test_shapes_mutations.py": "slow",  # validates a corrupted copy of the release
@@ -83,6 +84,7 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 PREFIX obo: <http://purl.obolibrary.org/obo/>
 PREFIX mesh: <http://id.nlm.nih.gov/mesh/>
 PREFIX biolink: <https://w3id.org/biolink/vocab/>
+PREFIX qudt: <http://qudt.org/schema/qudt/>
 """
 
 

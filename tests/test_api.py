@@ -38,7 +38,12 @@ def test_run_a_catalog_query_by_name_with_keyword_parameters(graph):
 def test_rows_hold_python_values(graph):
     rows = graph.run("reference-values").rows
     men = next(r for r in rows if r["value"].endswith("rda-magnesium-men-31-plus"))
-    assert men["mgPerDay"] == 420.0 and isinstance(men["ageMin"], int) and men["type"] == "RDA"
+    assert (
+        men["amount"] == 420.0
+        and men["unit"] == "mg/d"
+        and isinstance(men["ageMin"], int)
+        and men["type"] == "RDA"
+    )
     assert men["ageMax"] is None  # open-ended band: unbound
     forms = graph.run("forms-by-absorption").column("form")
     assert forms[-1] == "https://w3id.org/mgkg/id/magnesium-oxide"
@@ -98,7 +103,7 @@ def test_dataframe(graph):
     frame = graph.run("reference-values").df()
     assert isinstance(frame, pandas.DataFrame)
     assert list(frame.columns) == graph.run("reference-values").variables
-    assert 420.0 in set(frame["mgPerDay"])
+    assert 420.0 in set(frame["amount"])
 
 
 def test_dataframe_without_pandas_says_what_to_install(graph, monkeypatch):

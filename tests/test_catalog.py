@@ -390,9 +390,10 @@ def test_entities_without_external_ids(engine):
 def test_reference_values(engine):
     rows = table_rows(engine, "reference-values")
     by_value = {r["value"]: r for r in rows}
-    assert by_value["kg:rda-magnesium-men-31-plus"]["mgPerDay"] == "420"
+    assert by_value["kg:rda-magnesium-men-31-plus"]["amount"] == "420"
+    assert {r["unit"] for r in rows} == {"mg/d"} and {r["nutrient"] for r in rows} == {"kg:magnesium"}
     assert by_value["kg:rda-magnesium-men-31-plus"]["sex"] == "male"
-    assert by_value["kg:ul-supplemental-magnesium-adults"]["mgPerDay"] == "350"
+    assert by_value["kg:ul-supplemental-magnesium-adults"]["amount"] == "350"
     assert by_value["kg:ul-supplemental-magnesium-adults"]["type"] == "UL"
     types = [r["type"] for r in rows]
     assert types == sorted(types)
@@ -466,7 +467,8 @@ def test_study_results(engine):
     phq9 = next(r for r in rows if r["outcome"].startswith("PHQ-9"))
     assert (float(phq9["value"]), float(phq9["ciLower"]), float(phq9["ciUpper"])) == (-6.0, -7.9, -4.2)
     assert phq9["p"] == "<0.001" and phq9["significant"] == "true"
-    assert phq9["publication"] == "kg:tarleton2017" and phq9["n"] == "126" and float(phq9["mgPerDay"]) == 248
+    assert phq9["publication"] == "kg:tarleton2017" and phq9["n"] == "126" and float(phq9["dose"]) == 248
+    assert phq9["doseUnit"] == "mg/d" and phq9["doseNutrient"] == "kg:magnesium"
 
 
 def test_describe_entity(engine):

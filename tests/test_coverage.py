@@ -56,7 +56,9 @@ def test_magnesium_basics_and_reference_values(store):
         SELECT ?type ?group ?mg WHERE {
           ?c rdf:subject kg:magnesium ; rdf:predicate mgkg:hasReferenceValue ; rdf:object ?v ;
              mgkg:restsOn mgkg:ReferenceValues .
-          ?v mgkg:referenceValueType ?type ; mgkg:populationGroup ?group ; mgkg:amountMgPerDay ?mg ;
+          ?v mgkg:referenceValueType ?type ; mgkg:populationGroup ?group ;
+             mgkg:referenceAmount [ qudt:numericValue ?mg ; qudt:hasUnit <http://qudt.org/vocab/unit/MilliGM-PER-DAY> ;
+                                    mgkg:amountOf kg:magnesium ] ;
              mgkg:ageMinYears ?age .
           FILTER (?age >= 19)
         }""",

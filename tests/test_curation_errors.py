@@ -141,6 +141,50 @@ CASES = {
         3,
         r"expected an integer, got 'many'",
     ),
+    "misspelt predicate lists the closest names": (
+        "claims.yaml",
+        "- id: test-misspelt-predicate\n  subject: magnesium\n  predicate: mayAleviate\n  object: insomnia\n"
+        "  statement: x.\n  sources: [taproot-magnesium-page]\n" + PAGE_PASSAGE,
+        2,
+        r"unknown predicate 'mayAleviate' \(did you mean 'mayAlleviate'",
+    ),
+    "misspelt study design lists study designs only": (
+        "publications.yaml",
+        "- id: test-bad-design\n  type: JournalArticle\n  title: T\n  authors: [A B]\n  year: 2020\n"
+        "  design: [RandomisedControlledTrial]\n",
+        5,
+        r"design: unknown entity 'RandomisedControlledTrial' \(did you mean 'RandomizedControlledTrial'",
+    ),
+    "dose without its nutrient": (
+        "claims-evidence.yaml",
+        "- id: test-dose-no-nutrient\n  subject: magnesium-supplementation\n  predicate: mayAlleviate\n"
+        "  object: insomnia\n  statement: x.\n  sources: [tarleton2017]\n  qualifiers:\n"
+        "    dose: {value: 25, unit: mg/day}\n",
+        7,
+        r"qualifier 'dose': missing 'nutrient'",
+    ),
+    "retired magnesium-only dose": (
+        "claims-evidence.yaml",
+        "- id: test-dose-retired\n  subject: magnesium-supplementation\n  predicate: mayAlleviate\n"
+        "  object: insomnia\n  statement: x.\n  sources: [tarleton2017]\n  qualifiers:\n"
+        "    dose_mg_per_day: 25\n",
+        7,
+        r"qualifier 'dose_mg_per_day' was retired: use qualifier 'dose: \{value: 300, unit: mg/day",
+    ),
+    "unknown unit lists the units": (
+        "publications.yaml",
+        "- id: test-bad-unit\n  type: JournalArticle\n  title: T\n  authors: [A B]\n  year: 2020\n"
+        "  dose: {value: 25, unit: mg, nutrient: magnesium}\n",
+        5,
+        r"field 'dose': unknown unit 'mg' \(did you mean .*'mg/d'",
+    ),
+    "dose of something that is not a nutrient": (
+        "publications.yaml",
+        "- id: test-bad-nutrient\n  type: JournalArticle\n  title: T\n  authors: [A B]\n  year: 2020\n"
+        "  dose: {value: 25, unit: mg/day, nutrient: nmda-receptor}\n",
+        5,
+        r"field 'dose' nutrient: 'nmda-receptor' is not a Nutrient",
+    ),
     "YAML syntax error": (
         "claims.yaml",
         "- id: test-yaml\n  subject: [magnesium\n",

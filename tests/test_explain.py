@@ -10,7 +10,7 @@ import pytest
 from conftest import RELEASE
 from mgkg.cli import main
 from mgkg.errors import UserError
-from mgkg.views.explain import explain, format_text, hop_graph, to_json
+from mgkg.views.explain import RANKING, explain, format_text, hop_graph, to_json
 from mgkg.views.model import build_claim_graph
 
 PREFIXES = """
@@ -163,3 +163,86 @@ def test_release_paths_only_use_claims(release):
             for claim, forward in hop.claims:
                 ends = (claim.subject, claim.object)
                 assert ends == ((hop.start, hop.end) if forward else (hop.end, hop.start))
+
+
+#: Two agents meet at a shared target: mg -> depression <- zn -> NMDA receptor (all graded
+#: high), next to a direct mg -> NMDA receptor step that only the page asserts.
+SIBLINGS = (
+    PREFIXES
+    + """
+kg:mg a mgkg:Mineral ; rdfs:label "magnesium"@en .
+kg:zn a mgkg:Mineral ; rdfs:label "zinc"@en .
+kg:dep a mgkg:Disorder ; rdfs:label "depression"@en .
+kg:nmda a mgkg:Receptor ; rdfs:label "NMDA receptor"@en .
+mgkg:GradeHigh rdfs:label "high"@en .
+mgkg:GradePageAssertionOnly rdfs:label "page assertion only"@en .
+kg:mg-dep a mgkg:Claim ; rdf:subject kg:mg ; rdf:predicate mgkg:mayAlleviate ; rdf:object kg:dep ;
+    mgkg:evidenceGrade mgkg:GradeHigh .
+kg:zn-dep a mgkg:Claim ; rdf:subject kg:zn ; rdf:predicate mgkg:mayAlleviate ; rdf:object kg:dep ;
+    mgkg:evidenceGrade mgkg:GradeHigh .
+kg:zn-nmda a mgkg:Claim ; rdf:subject kg:zn ; rdf:predicate mgkg:blocks ; rdf:object kg:nmda ;
+    mgkg:evidenceGrade mgkg:GradeHigh .
+kg:mg-nmda a mgkg:Claim ; rdf:subject kg:mg ; rdf:predicate mgkg:blocks ; rdf:object kg:nmda ;
+    mgkg:evidenceGrade mgkg:GradePageAssertionOnly .
+"""
+)
+
+
+@pytest.fixture
+def siblings(tmp_path: Path):
+    path = tmp_path / "siblings.ttl"
+    path.write_text(SIBLINGS, encoding="utf-8")
+    return build_claim_graph(path)
+
+
+def routes(graph, result):
+    return [[graph.nodes[n]["entity"].label for n in p.nodes] for p in result.paths]
+
+
+def test_a_shared_target_of_two_agents_is_not_an_explanation(siblings):
+    result = explain(siblings, "magnesium", "NMDA receptor")
+    assert routes(siblings, result) == [["magnesium", "NMDA receptor"]]
+    # nor is it when the path is asked the other way round
+    assert routes(siblings, explain(siblings, "NMDA receptor", "magnesium")) == [
+        ["NMDA receptor", "magnesium"]
+    ]
+
+
+def test_include_siblings_brings_them_back_ranked_strongest_first(siblings):
+    result = explain(siblings, "magnesium", "NMDA receptor", include_siblings=True)
+    # the three-hop path graded high throughout outranks the one page-asserted hop
+    assert routes(siblings, result) == [
+        ["magnesium", "depression", "zinc", "NMDA receptor"],
+        ["magnesium", "NMDA receptor"],
+    ]
+    assert [p.weakest for p in result.paths] == ["high", "page"]
+    assert result.paths[0].cost > result.paths[1].cost  # ranked by evidence, not by cost
+
+
+def test_explain_states_its_ranking_in_one_sentence(siblings, capsys):
+    text = format_text(siblings, explain(siblings, "magnesium", "NMDA receptor"))
+    assert RANKING in text.splitlines()
+    assert RANKING.count(". ") == 0 and RANKING.endswith(".")
+    assert to_json(siblings, explain(siblings, "magnesium", "dep"))["ranking"] == RANKING
+
+
+def test_include_siblings_on_the_command_line(tmp_path, capsys):
+    path = tmp_path / "siblings.ttl"
+    path.write_text(SIBLINGS, encoding="utf-8")
+    assert main(["explain", "magnesium", "NMDA receptor", "--input", str(path)]) == 0
+    assert "1 found" in capsys.readouterr().out
+    page = tmp_path / "paths.html"
+    args = [
+        "explain",
+        "magnesium",
+        "NMDA receptor",
+        "--input",
+        str(path),
+        "--include-siblings",
+        "--html",
+        str(page),
+    ]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "2 found" in out and "1. magnesium —may alleviate→ depression ←may alleviate— zinc" in out
+    assert "Ranked strongest first" in page.read_text(encoding="utf-8")  # the path view says it too

@@ -138,7 +138,20 @@ def test_co_supplement_makes_evidence_indirect(graph):
     graph.add((URIRef(KG + "vitamin-b6"), RDFS.label, Literal("vitamin B6", lang="en")))
     name, components = grade(graph, claim(graph, "finding", [pub]))
     assert name == "GradeModerate"
-    assert "magnesium was given with vitamin B6" in components["CriterionIndirectness"][1]
+    assert "the studied nutrient was given with vitamin B6" in components["CriterionIndirectness"][1]
+    # the words name the nutrient from the data: the study's dose, else what its findings are about
+    dose = URIRef(KG + "mgb6-dose")
+    graph.add((pub, MGKG.dailyDose, dose))
+    graph.add((dose, MGKG.amountOf, URIRef(KG + "zinc")))
+    graph.add((URIRef(KG + "zinc"), RDFS.label, Literal("zinc", lang="en")))
+    _name, components = grade(graph, claim(graph, "finding", [pub]))
+    assert "zinc was given with vitamin B6" in components["CriterionIndirectness"][1]
+    graph.remove((pub, MGKG.dailyDose, dose))
+    supplementation = URIRef(KG + "zinc-supplementation")
+    graph.add((URIRef(KG + "finding"), RDF.subject, supplementation))
+    graph.add((supplementation, MGKG.suppliesNutrient, URIRef(KG + "zinc")))
+    _name, components = grade(graph, claim(graph, "finding", [pub]))
+    assert "zinc was given with vitamin B6" in components["CriterionIndirectness"][1]
 
 
 def test_page_claim_takes_the_best_supporting_evidence_and_counts_dissent(graph):
@@ -219,10 +232,14 @@ def test_active_comparator_leaves_magnesium_uncontrolled(graph):
         blinding="SingleBlind",
         analyzedSize=264,
     )
+    dose = URIRef(KG + "pouteau-dose")
+    graph.add((pub, MGKG.dailyDose, dose))
+    graph.add((dose, MGKG.amountOf, URIRef(KG + "magnesium")))
+    graph.add((URIRef(KG + "magnesium"), RDFS.label, Literal("magnesium", lang="en")))
     name, components = grade(graph, claim(graph, "finding", [pub]))
     assert name == "GradeLow"
     change, why = components["CriterionRiskOfBias"]
-    assert change == -2 and "every arm received magnesium" in why
+    assert change == -2 and "every arm received magnesium and the effect of magnesium itself" in why
 
 
 def test_meta_analysis_of_observational_studies_starts_as_observational(graph):

@@ -166,3 +166,23 @@ def test_export_command_writes_the_release_file(tmp_path):
         [sys.executable, "-m", "mgkg", "export", "--format", "nanopub", "-o", str(out)], check=True
     )
     assert out.read_bytes() == TRIG.read_bytes()
+
+
+def test_a_dose_qualifier_travels_with_its_value_unit_and_nutrient(release_graph, by_nanopub):
+    """A finding's dose is a node of its own; its nanopublication carries it whole."""
+    claim = "https://w3id.org/mgkg/id/finding-tarleton2017-phq9"
+    ((np_uri, quads),) = [
+        (uri, qs)
+        for uri, qs in by_nanopub.items()
+        if any(q.object.value == claim for q in qs if "subject" in q.predicate.value)
+    ]
+    dose = claim + "-dose"
+    prov = {
+        (q.subject.value, q.predicate.value, q.object.value)
+        for q in quads
+        if q.graph_name.value.endswith("/provenance")
+    }
+    assert (claim, MGKG + "qualifierDose", dose) in prov
+    assert (dose, MGKG + "amountOf", "https://w3id.org/mgkg/id/magnesium") in prov
+    assert (dose, "http://qudt.org/schema/qudt/hasUnit", "http://qudt.org/vocab/unit/MilliGM-PER-DAY") in prov
+    assert (dose, "http://qudt.org/schema/qudt/numericValue", "248.0") in prov

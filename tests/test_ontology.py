@@ -130,10 +130,14 @@ def test_every_external_mapping_is_verified_or_explained(release_graph):
 
 
 def test_no_two_nodes_share_a_label(release_graph):
-    """A label names one thing: a property and a class, or two grade components, never share one."""
+    """A label names one thing: a property and a class, or two grade components, never share one.
+    Quantity values are exempt: two doses of 500 mg/d of magnesium are the same amount."""
+    quantities = set(release_graph.subjects(RDF.type, URIRef(MGKG + "NutrientAmount")))
     seen: dict[str, str] = {}
     shared = []
     for node, label in sorted(release_graph.subject_objects(RDFS.label)):
+        if node in quantities:
+            continue
         key = str(label).casefold()
         if key in seen and seen[key] != str(node):
             shared.append(f"{label!r}: {seen[key]} and {node}")

@@ -227,7 +227,10 @@ def test_adhoc_query_with_typed_and_inferred_parameters(capsysbinary):
     assert code == 0 and out.decode().splitlines() == ["label", "magnesium"]
     code, out, _ = mgkg(capsysbinary, "query", "-e", text, "-p", "x:iri=Mg", "-f", "csv")
     assert code == 0 and out.decode().splitlines() == ["label", "magnesium"]
-    number = "PREFIX mgkg: <https://w3id.org/mgkg/ontology#>\nSELECT ?v WHERE { ?v mgkg:amountMgPerDay ?mg }"
+    number = (
+        "PREFIX mgkg: <https://w3id.org/mgkg/ontology#>\nPREFIX qudt: <http://qudt.org/schema/qudt/>\n"
+        "SELECT ?v WHERE { ?v mgkg:referenceAmount/qudt:numericValue ?mg }"
+    )
     code, out, _ = mgkg(capsysbinary, "query", "-e", number, "-p", "mg=420.0", "-f", "csv")
     assert code == 0 and "rda-magnesium-men-31-plus" in out.decode()
 

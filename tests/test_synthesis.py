@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 
 from conftest import ROOT
 from mgkg.build.derive import derive_edges
 from mgkg.build.grading import Component, Grader
 from mgkg.build.synthesis import Summary, flag_upper_limit, synthesize
-from mgkg.vocab import MGKG, Base
+from mgkg.vocab import MGKG, QUDT, Base
 from test_grading import KG, claim, link, publication
 
 MG = URIRef(KG + "magnesium-supplementation")
@@ -140,7 +140,13 @@ def test_a_combined_product_without_a_magnesium_only_arm_is_not_attributable(gra
     assert summary.direction == "DirectionNotAttributable"
     assert summary.not_attributable == [combined, other]
     assert not summary.asserts and TRIPLE not in graph
-    assert "vitamin-d" in summary.plain and "no magnesium-only comparison" in summary.plain
+    assert "vitamin-d" in summary.plain and "no arm given that nutrient alone" in summary.plain
+    # the words name the nutrient from the data (here: what the supplementation supplies)
+    graph.add((MG, MGKG.suppliesNutrient, URIRef(KG + "magnesium")))
+    graph.add((URIRef(KG + "magnesium"), RDFS.label, Literal("magnesium", lang="en")))
+    summary = run(graph)[TRIPLE]
+    assert "gave magnesium together with" in summary.plain and "no magnesium-only comparison" in summary.plain
+    assert "cannot be credited to magnesium" in summary.reason
 
 
 def test_a_magnesium_only_arm_or_a_claim_about_the_co_ingredient_is_attributable(graph):
@@ -251,23 +257,47 @@ def test_associations_follow_the_observational_rules(graph):
     assert summary.certainty == "GradeLow" and not summary.asserts
 
 
+def amount(graph, owner, prop, value, unit="MilliGM-PER-DAY", nutrient="magnesium"):
+    """A nutrient amount node with its label, as the loader writes it."""
+    node = URIRef(str(owner) + "-amount")
+    graph.add((owner, prop, node))
+    graph.add((node, RDF.type, MGKG.NutrientAmount))
+    graph.add((node, QUDT.numericValue, Literal(str(value), datatype=XSD.decimal)))
+    graph.add((node, QUDT.hasUnit, URIRef("http://qudt.org/vocab/unit/" + unit)))
+    graph.add((node, MGKG.amountOf, URIRef(KG + nutrient)))
+    symbol = {"MilliGM-PER-DAY": "mg/d", "GM-PER-DAY": "g/d"}[unit]
+    graph.add((node, RDFS.label, Literal(f"{value} {symbol} of {nutrient}", lang="en")))
+    return node
+
+
 def test_doses_above_the_upper_limit_are_flagged_on_publication_and_finding(graph):
     ul = URIRef(KG + "ul-adults")
     graph.add((ul, RDF.type, MGKG.ReferenceValue))
     graph.add((ul, MGKG.referenceValueType, Literal("UL")))
-    graph.add((ul, MGKG.amountMgPerDay, Literal(350, datatype=XSD.decimal)))
+    amount(graph, ul, MGKG.referenceAmount, 350)
     graph.add((ul, MGKG.ageMinYears, Literal(19, datatype=XSD.integer)))
+    child = URIRef(KG + "ul-children")  # a lower limit for a younger band is not the adult limit
+    graph.add((child, RDF.type, MGKG.ReferenceValue))
+    graph.add((child, MGKG.referenceValueType, Literal("UL")))
+    amount(graph, child, MGKG.referenceAmount, 65)
+    graph.add((child, MGKG.ageMinYears, Literal(1, datatype=XSD.integer)))
     high = trial(graph, "abbasi")
-    graph.add((high, MGKG.elementalMgPerDay, Literal(500, datatype=XSD.decimal)))
+    amount(graph, high, MGKG.dailyDose, "0.5", unit="GM-PER-DAY")  # 500 mg/day, in grams
     low = trial(graph, "tarleton")
-    graph.add((low, MGKG.elementalMgPerDay, Literal(248, datatype=XSD.decimal)))
+    amount(graph, low, MGKG.dailyDose, 248)
+    other = trial(graph, "zinc-trial")  # another nutrient's dose is never compared with magnesium's limit
+    amount(graph, other, MGKG.dailyDose, 400, nutrient="zinc")
     over, under = finding(graph, "f-high", high), finding(graph, "f-low", low)
     assert flag_upper_limit(graph, Base()) == [high]
     assert graph.value(over, MGKG.exceedsUpperLimit).toPython() is True
     assert graph.value(under, MGKG.exceedsUpperLimit) is None
+    assert graph.value(other, MGKG.exceedsUpperLimit) is None
     # and the relation's summary says so in its plain sentence
     summary = run(graph)[TRIPLE]
-    assert "abbasi gave 500 mg/day, above the upper limit for supplemental magnesium" in summary.plain
+    assert (
+        "abbasi gave 0.5 g/d of magnesium, above the adult upper limit of 350 mg/d of magnesium"
+        in summary.plain
+    )
     assert "tarleton gave" not in summary.plain
 
 

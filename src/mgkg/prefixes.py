@@ -50,6 +50,8 @@ STANDARD_PREFIXES: dict[str, str] = {
     "obo": "http://purl.obolibrary.org/obo/",
     "mesh": "http://id.nlm.nih.gov/mesh/",
     "biolink": "https://w3id.org/biolink/vocab/",
+    "qudt": "http://qudt.org/schema/qudt/",
+    "unit": "http://qudt.org/vocab/unit/",
 }
 
 

@@ -22,6 +22,7 @@ PRISM = Namespace(STANDARD_PREFIXES["prism"])
 SCHEMA = Namespace(STANDARD_PREFIXES["schema"])
 VOID = Namespace(STANDARD_PREFIXES["void"])
 SH = Namespace("http://www.w3.org/ns/shacl#")  # only the shapes use it; the release binds no sh:
+QUDT = Namespace(STANDARD_PREFIXES["qudt"])
 
 
 #: Local-id syntax for every curated record (becomes the last IRI segment).

@@ -37,6 +37,7 @@ from mgkg.vocab import (
     PMCID,
     PMID,
     PRISM,
+    QUDT,
     Base,
     expand_curie,
 )
@@ -52,6 +53,7 @@ NODE_FIELDS = {
     "note",
     "sources",
     "properties",
+    "amount",
 }
 BIBLIO_FIELDS = {
     "title",
@@ -68,6 +70,7 @@ BIBLIO_FIELDS = {
     "design",
     "results",
     "printed",
+    "dose",
 }
 CLAIM_FIELDS = {
     "id",
@@ -93,7 +96,7 @@ PASSAGE_FIELDS = {"section", "quote"}
 QUALIFIER_FIELDS = {
     "form": "qualifierForm",
     "population": "qualifierPopulation",
-    "dose_mg_per_day": "qualifierDoseMgPerDay",
+    "dose": "qualifierDose",
     "duration_weeks_min": "qualifierDurationWeeksMin",
     "duration_weeks_max": "qualifierDurationWeeksMax",
     "co_supplements": "qualifierCoSupplement",
@@ -101,6 +104,22 @@ QUALIFIER_FIELDS = {
     "secondary_outcome": "secondaryOutcome",
     "indirect_population": "indirectPopulation",
 }
+#: Record fields that hold nutrient amounts (a mapping, or a list of them), the
+#: property that links the record to each amount, and the suffix of the amount's id.
+AMOUNT_FIELDS = {"dose": ("dailyDose", "dose"), "amount": ("referenceAmount", "amount")}
+AMOUNT_KEYS = ("value", "unit", "nutrient")
+AMOUNT_EXAMPLE = "{value: 300, unit: mg/day, nutrient: magnesium}"
+#: Magnesium-only fields of earlier releases, and what replaces each.
+RETIRED_FIELDS = {
+    "dose_mg_per_day": f"qualifier 'dose: {AMOUNT_EXAMPLE}'",
+    "elementalMgPerDay": f"the publication field 'dose: {AMOUNT_EXAMPLE}'",
+    "amountMgPerDay": f"the reference value field 'amount: {AMOUNT_EXAMPLE}'",
+    "qualifierDoseMgPerDay": f"qualifier 'dose: {AMOUNT_EXAMPLE}'",
+}
+#: Up to this many valid names, an unknown name's error lists them all when none is close.
+SHOW_ALL_BELOW = 40
+#: Initials after a surname in an author list ("Tarleton EK", "da Silva AB").
+INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 #: Classes whose instances may be named in a claim's ``sources``.
 SOURCE_CLASS = MGKG.Source
 
@@ -266,6 +285,7 @@ class Curation:
     problems: list[Problem] = field(default_factory=list)
     nodes: dict[str, _Node] = field(default_factory=dict)
     page_source: str | None = None
+    amounts: list[tuple[URIRef, int | float, URIRef, URIRef]] = field(default_factory=list)
 
     # -- helpers --------------------------------------------------------------
 
@@ -279,8 +299,32 @@ class Curation:
         self.graph.add((s, self.base.rebase(p), o if isinstance(o, Literal) else self.base.rebase(o)))
 
     def _suggest(self, name: str, options: Iterable[str]) -> str:
-        close = difflib.get_close_matches(name, list(options), n=1)
-        return f" (did you mean {close[0]!r}?)" if close else ""
+        """The closest valid names, so a curator sees what was meant; every name when none is
+        close and the list is short (predicates, study designs, units), since then the
+        curator needs the choices, not a guess."""
+        choices = sorted(set(options))
+        close = difflib.get_close_matches(name, choices, n=3)
+        if close:
+            names = [repr(c) for c in close]
+            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+            return f" (did you mean {listed}?)"
+        if choices and len(choices) <= SHOW_ALL_BELOW:
+            return f" (valid: {', '.join(choices)})"
+        return ""
+
+    def _names_in_range(self, range_: URIRef | None) -> list[str]:
+        """Ids and ontology individuals that fit ``range_`` (all of them without a range)."""
+        if range_ is None:
+            return [*self.nodes, *self.ontology.individuals]
+        names = [
+            n for n, node in self.nodes.items() if any(self.ontology.is_a(c, range_) for c in node.classes)
+        ]
+        names += [
+            n
+            for n, iri in self.ontology.individuals.items()
+            if any(self.ontology.is_a(c, range_) for c in self.ontology.individual_types(iri))
+        ]
+        return names or [*self.nodes, *self.ontology.individuals]
 
     @staticmethod
     def _as_list(value: Any) -> list[Any]:
@@ -364,7 +408,7 @@ class Curation:
             if range_ is not None and not any(self.ontology.is_a(c, range_) for c in types):
                 self._problem(path, line, f"{what}: {value!r} is not a {self._range_label(range_)}")
             return iri
-        hint = self._suggest(value, [*self.nodes, *self.ontology.individuals])
+        hint = self._suggest(value, self._names_in_range(range_))
         self._problem(path, line, f"{what}: unknown entity {value!r}{hint}")
         return None
 
@@ -428,6 +472,9 @@ class Curation:
         for key, raw in props.items():
             line = props.at(key)
             prop = self.ontology.properties.get(key)
+            if key in RETIRED_FIELDS:
+                self._problem(path, line, f"property {key!r} was retired: use {RETIRED_FIELDS[key]}")
+                continue
             if prop is None:
                 self._problem(
                     path, line, f"unknown property {key!r}{self._suggest(key, self.ontology.properties)}"
@@ -509,6 +556,9 @@ class Curation:
             if target is not None:
                 self._add(subject, PROV.wasDerivedFrom, target)
         self._properties(subject, record, path)
+        for key, (prop_name, _suffix) in AMOUNT_FIELDS.items():
+            if key in record:
+                self._record_amount(record, node, key, prop_name, path)
         if is_publication or MGKG.PrintedCitation in node.classes or record.keys() & BIBLIO_FIELDS:
             self._bibliographic(subject, record, path, is_publication)
         if node.classes & {MGKG.Publication, MGKG.PrintedCitation} and not any(
@@ -523,12 +573,100 @@ class Curation:
         year = record.get("year", "n.d.")
         if not authors:
             return f"{record.get('title', record['id'])} ({year})"
-        surnames = [a.split()[0] for a in authors]
+        surnames = [Curation._surname(a) for a in authors]
         if len(surnames) == 1:
             return f"{surnames[0]} {year}"
         if len(surnames) == 2:
             return f"{surnames[0]} & {surnames[1]} {year}"
         return f"{surnames[0]} et al. {year}"
+
+    @staticmethod
+    def _surname(author: str) -> str:
+        """The surname of an author as PubMed prints it ("da Silva AB" -> "da Silva"): every
+        word before the trailing initials, so a surname of several words stays whole."""
+        words = author.split()
+        if len(words) > 1 and INITIALS.match(words[-1]):
+            return " ".join(words[:-1])
+        return author.strip()
+
+    # -- nutrient amounts ---------------------------------------------------------------
+
+    def _record_amount(self, record: Located, node: _Node, key: str, prop_name: str, path: str) -> None:
+        """A node record's ``dose``/``amount``: only where the ontology's domain allows it."""
+        prop = self.ontology.properties[prop_name]
+        domains = [d for d in self.ontology.graph.objects(prop.iri, RDFS.domain) if isinstance(d, URIRef)]
+        if domains and not any(self.ontology.is_a(c, d) for c in node.classes for d in domains):
+            self._problem(
+                path,
+                record.at(key),
+                f"record {record['id']!r}: field {key!r} is only for a {self._range_label(domains[0])} "
+                f"(this record is {self._type_names(node.classes)})",
+            )
+            return
+        self._amounts(record["id"], node.iri, prop_name, record[key], path, record.at(key), f"field {key!r}")
+
+    def _amounts(
+        self, owner_id: str, owner: URIRef, prop_name: str, raw: Any, path: str, line: int, what: str
+    ) -> None:
+        """One ``mgkg:NutrientAmount`` per mapping: a number, a unit of the ontology and the
+        nutrient it measures (all three required, so no amount is of an unknown nutrient)."""
+        items = self._as_list(raw)
+        suffix = AMOUNT_FIELDS["amount" if prop_name == "referenceAmount" else "dose"][1]
+        for number, item in enumerate(items, start=1):
+            where = item.line if isinstance(item, Located) else line
+            if not isinstance(item, Located):
+                self._problem(
+                    path, where, f"{what}: expected a mapping such as {AMOUNT_EXAMPLE}, got {item!r}"
+                )
+                continue
+            for key in item:
+                if key not in AMOUNT_KEYS:
+                    self._problem(
+                        path,
+                        item.at(key),
+                        f"{what}: unknown key {key!r}{self._suggest(str(key), AMOUNT_KEYS)}",
+                    )
+            missing = [k for k in AMOUNT_KEYS if k not in item]
+            if missing:
+                self._problem(
+                    path, where, f"{what}: missing {', '.join(map(repr, missing))} (write {AMOUNT_EXAMPLE})"
+                )
+                continue
+            value = item["value"]
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                self._problem(
+                    path, item.at("value"), f"{what}: value must be a number of 0 or more, got {value!r}"
+                )
+                continue
+            unit = self.ontology.units.get(str(item["unit"]))
+            if unit is None:
+                hint = self._suggest(str(item["unit"]), self.ontology.units)
+                self._problem(path, item.at("unit"), f"{what}: unknown unit {item['unit']!r}{hint}")
+                continue
+            nutrient = self._reference(
+                item["nutrient"], path, item.at("nutrient"), f"{what} nutrient", MGKG.Nutrient
+            )
+            if nutrient is None:
+                continue
+            amount_id = f"{owner_id}-{suffix}" + (f"-{number}" if len(items) > 1 else "")
+            if amount_id in self.nodes:
+                self._problem(path, where, f"{what}: the amount's id {amount_id!r} is already a record's id")
+                continue
+            amount = self.base.thing(amount_id)
+            self._add(owner, MGKG[prop_name], amount)
+            self._add(amount, RDF.type, MGKG.NutrientAmount)
+            self._add(amount, QUDT.numericValue, decimal_literal(value))
+            self._add(amount, QUDT.hasUnit, unit)
+            self._add(amount, MGKG.amountOf, nutrient)
+            self.amounts.append((amount, value, unit, nutrient))
+
+    def label_amounts(self) -> None:
+        """Label every amount ("300 mg/d of magnesium") once all nutrients have their labels."""
+        for amount, value, unit, nutrient in self.amounts:
+            symbol = self.ontology.graph.value(unit, QUDT.symbol) or unit
+            name = self.graph.value(nutrient, RDFS.label) or nutrient
+            number = format(Decimal(str(value)), "f")
+            self._add(amount, RDFS.label, Literal(f"{number} {symbol} of {name}", lang="en"))
 
     def _bibliographic(self, subject: URIRef, record: Located, path: str, is_publication: bool) -> None:
         if is_publication and not isinstance(record.get("year"), int):
@@ -780,9 +918,17 @@ class Curation:
             return
         for key, raw in qualifiers.items():
             line = qualifiers.at(key)
+            if key in RETIRED_FIELDS:
+                self._problem(path, line, f"qualifier {key!r} was retired: use {RETIRED_FIELDS[key]}")
+                continue
             if key not in QUALIFIER_FIELDS:
                 self._problem(
                     path, line, f"unknown qualifier {key!r}{self._suggest(str(key), QUALIFIER_FIELDS)}"
+                )
+                continue
+            if key in AMOUNT_FIELDS:
+                self._amounts(
+                    record["id"], claim, QUALIFIER_FIELDS[key], raw, path, line, f"qualifier {key!r}"
                 )
                 continue
             prop = self.ontology.properties[QUALIFIER_FIELDS[key]]
@@ -862,4 +1008,5 @@ def load_curation(
                     curation.emit_claim(record, display)
     if curation.problems:
         raise CurationError(curation.problems)
+    curation.label_amounts()
     return curation.graph

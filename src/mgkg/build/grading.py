@@ -22,6 +22,8 @@ SUPPORTING = ("StanceSupports", "StancePartial")
 DISSENTING = ("StanceNoEffect", "StanceContradicts")
 UNCONTROLLED_COMPARATORS = ("NoTreatmentComparator", "ActiveComparator", "NoComparator")
 UNBLINDED = ("OpenLabel", "SingleBlind")
+#: What explanations call the nutrient a study gave when the data does not name it.
+UNNAMED_NUTRIENT = "the studied nutrient"
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,22 @@ class Grader:
     def _true(self, subject: URIRef, name: str) -> bool:
         value = self.g.value(subject, self.m(name))
         return value is not None and bool(value.toPython())
+
+    def studied_nutrient(self, pub: URIRef) -> str:
+        """The nutrient a study gave, named from the data so explanations fit any nutrient: its
+        daily dose's nutrient (``mgkg:dailyDose`` -> ``mgkg:amountOf``), else what its findings
+        are about (a nutrient, or what a supplementation supplies); neutral words otherwise."""
+        found = {
+            n for d in self.g.objects(pub, self.m("dailyDose")) for n in self.g.objects(d, self.m("amountOf"))
+        }
+        if not found:
+            nutrient_types = {self.m(c) for c in ("Nutrient", "Mineral", "Cofactor")}
+            for finding in self.g.subjects(PROV.wasDerivedFrom, pub):
+                for subject in self.g.objects(finding, RDF.subject):
+                    found |= set(self.g.objects(subject, self.m("suppliesNutrient")))
+                    if set(self.g.objects(subject, RDF.type)) & nutrient_types:
+                        found.add(subject)
+        return " and ".join(sorted(self._label(n) for n in found)) or UNNAMED_NUTRIENT
 
     def _label(self, node: URIRef) -> str:
         return str(self.g.value(node, RDFS.label) or node)
@@ -240,8 +258,8 @@ class Grader:
             return Component(
                 "CriterionRiskOfBias",
                 -2,
-                f"{name}: active comparator, so every arm received magnesium and the effect of magnesium "
-                "itself is uncontrolled (no placebo or untreated group).",
+                f"{name}: active comparator, so every arm received {self.studied_nutrient(pub)} and the "
+                f"effect of {self.studied_nutrient(pub)} itself is uncontrolled (no placebo or untreated group).",
                 (pub,),
             )
         if comparator in {self.m(c) for c in UNCONTROLLED_COMPARATORS}:
@@ -341,7 +359,7 @@ class Grader:
             reasons.append("supports only part of the claim")
         co = sorted(self._label(c) for c in self.g.objects(pub, self.m("coSupplement")))
         if co:
-            reasons.append("magnesium was given with " + ", ".join(co))
+            reasons.append(f"{self.studied_nutrient(pub)} was given with " + ", ".join(co))
         if reasons:
             change = -min(2, len(reasons))
             return Component("CriterionIndirectness", change, f"{name}: " + "; ".join(reasons) + ".", (pub,))

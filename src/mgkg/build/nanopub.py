@@ -146,6 +146,10 @@ def claim_nanopub(graph: Graph, claim: URIRef, base: Base, version: str, created
         ]
     quads.append((assertion, PROV.wasDerivedFrom, claim, provenance))
     quads += [(*t, provenance) for t in _copy(graph, claim, _NOT_COPIED)]
+    # A dose qualifier is a node of its own (value, unit, nutrient): copy it whole, so the
+    # nanopublication says what the dose is without the rest of the graph.
+    for dose in sorted(o for o in graph.objects(claim, m(MGKG.qualifierDose)) if isinstance(o, URIRef)):
+        quads += [(*t, provenance) for t in _copy(graph, dose)]
     fields = {URIRef(f if "/" in f else str(m(MGKG[f]))) for f in _SOURCE_FIELDS}
     for source in sorted(o for o in graph.objects(claim, PROV.wasDerivedFrom) if isinstance(o, URIRef)):
         quads.append((assertion, PROV.wasDerivedFrom, source, provenance))

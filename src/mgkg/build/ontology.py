@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
-from mgkg.vocab import FABIO, MGKG
+from mgkg.vocab import FABIO, MGKG, QUDT
 
 #: FaBiO classes a publication record may name as its ``type`` (verified in
 #: identifiers.tsv), mapped to their IRIs.
@@ -45,6 +45,9 @@ class OntologyIndex:
     properties: dict[str, Property] = field(default_factory=dict)
     individuals: dict[str, URIRef] = field(default_factory=dict)
     superclasses: dict[URIRef, set[URIRef]] = field(default_factory=dict)
+    #: Units of measure (``qudt:Unit`` individuals) by every name a curator may write:
+    #: their symbol ("mg/d") and alternative labels ("mg/day").
+    units: dict[str, URIRef] = field(default_factory=dict)
 
     def is_a(self, cls: URIRef, ancestor: URIRef) -> bool:
         """True when ``cls`` is ``ancestor`` or one of its (transitive) subclasses."""
@@ -124,4 +127,7 @@ def load_ontology(path: Path) -> OntologyIndex:
     for subject, cls in graph.subject_objects(RDF.type):
         if cls in index.superclasses and isinstance(subject, URIRef) and (name := local(subject)):
             index.individuals[name] = subject
+    for unit in graph.subjects(RDF.type, QUDT.Unit):
+        for name in [*graph.objects(unit, QUDT.symbol), *graph.objects(unit, SKOS.altLabel)]:
+            index.units[str(name)] = unit
     return index

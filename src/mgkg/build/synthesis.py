@@ -20,13 +20,14 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from mgkg.build.grading import DISSENTING, LEVEL_GRADES, SUPPORTING, Grader, Item
-from mgkg.vocab import MGKG, Base
+from mgkg.build.grading import DISSENTING, LEVEL_GRADES, SUPPORTING, UNNAMED_NUTRIENT, Grader, Item
+from mgkg.vocab import MGKG, QUDT, Base
 
 Triple = tuple[Node, Node, Node]
 
@@ -338,11 +339,17 @@ class Synthesizer:
             )
         elif direction == "DirectionNotAttributable":
             co = self._names({c for p in not_attr for c in self.g.objects(p, self.m("coSupplement"))})
+            nutrient = self.studied_nutrient(not_attr)
+            known = nutrient != UNNAMED_NUTRIENT
             plain = (
-                f"The only supporting evidence ({self._names(not_attr)}) gave magnesium together with {co} and had "
-                f"no magnesium-only comparison, so it cannot show that {relation}."
+                f"The only supporting evidence ({self._names(not_attr)}) gave {nutrient} together with {co} and had "
+                f"{f'no {nutrient}-only comparison' if known else 'no arm given that nutrient alone'}, "
+                f"so it cannot show that {relation}."
             )
-            reason = "Not a fact: the result cannot be credited to magnesium (a combined product, no magnesium-only arm)."
+            reason = (
+                f"Not a fact: the result cannot be credited to {nutrient} (a combined product, "
+                f"{f'no {nutrient}-only arm' if known else 'no arm given it alone'})."
+            )
         elif direction == "DirectionNoEffect":
             plain = f"The evidence in the graph ({counts}) found no effect: it does not show that {relation}."
             reason = f"Not a fact: the counted evidence ({self._names({i.publication for i in dissenting})}) found no effect."
@@ -379,7 +386,8 @@ class Synthesizer:
         plain = plain.rstrip(".") + self.upper_limit_note({i.publication for i in human}) + "."
         if not_attr and direction != "DirectionNotAttributable":
             reason = reason.rstrip(".") + (
-                f"; {self._names(not_attr)} gave magnesium with another active ingredient and is not counted."
+                f"; {self._names(not_attr)} gave {self.studied_nutrient(not_attr)} with another active ingredient "
+                "and is not counted."
             )
         return Summary(
             iri=iri,
@@ -465,6 +473,11 @@ class Synthesizer:
             asserts=False,
         )
 
+    def studied_nutrient(self, publications: set[URIRef]) -> str:
+        """The nutrient these publications gave, named from the data (see ``Grader.studied_nutrient``)."""
+        names = sorted({self.grader.studied_nutrient(p) for p in publications} - {UNNAMED_NUTRIENT})
+        return " and ".join(names) or UNNAMED_NUTRIENT
+
     def upper_limit_note(self, publications: set[URIRef]) -> str:
         """Words for the publications flagged ``mgkg:exceedsUpperLimit``, so the flag shows with the summary."""
         flagged = [
@@ -472,11 +485,13 @@ class Synthesizer:
         ]
         parts = []
         for pub in flagged:
-            dose = max(float(d) for d in self.g.objects(pub, self.m("elementalMgPerDay")))
-            parts.append(f"{self._label(pub)} gave {dose:g} mg/day")
+            for dose, limit in doses_above_limit(self.g, self.base, pub):
+                parts.append(
+                    f"{self._label(pub)} gave {dose.text}, above the adult upper limit of {limit.text}"
+                )
         if not parts:
             return ""
-        return " (" + "; ".join(parts) + ", above the upper limit for supplemental magnesium)"
+        return " (" + "; ".join(parts) + ")"
 
     @staticmethod
     def counts_text(studies: int, participants: int, unknown: int) -> str:
@@ -540,26 +555,80 @@ class Synthesizer:
         return summaries
 
 
-def flag_upper_limit(graph: Graph, base: Base) -> list[URIRef]:
-    """Mark publications (and their findings) whose daily supplemental dose exceeds the adult UL.
+@dataclass(frozen=True)
+class Amount:
+    """A nutrient amount read back from the graph, in its own unit and in SI (kg/s)."""
 
-    The limit is read from the graph: the reference value of type UL with the highest
-    minimum age (adults), so the flag follows the curated value.
-    """
+    nutrient: URIRef
+    nutrient_label: str
+    value: Decimal
+    si: Decimal
+    text: str  # "500 mg/d of magnesium"
+
+
+def read_amount(graph: Graph, base: Base, node: URIRef) -> Amount | None:
+    """One ``mgkg:NutrientAmount``; None when it lacks its number, unit, multiplier or nutrient
+    (SHACL rejects such an amount, and a partial one must not be compared)."""
+    value = graph.value(node, QUDT.numericValue)
+    unit = graph.value(node, QUDT.hasUnit)
+    nutrient = graph.value(node, base.rebase(MGKG.amountOf))
+    factor = graph.value(unit, QUDT.conversionMultiplier) if unit is not None else None
+    if value is None or factor is None or not isinstance(nutrient, URIRef):
+        return None
+    number = Decimal(str(value))
+    label = graph.value(nutrient, RDFS.label)
+    return Amount(
+        nutrient=nutrient,
+        nutrient_label=str(label) if label is not None else str(nutrient),
+        value=number,
+        si=number * Decimal(str(factor)),
+        text=str(graph.value(node, RDFS.label) or f"{number} {unit}"),
+    )
+
+
+def upper_limits(graph: Graph, base: Base) -> dict[URIRef, Amount]:
+    """Each nutrient's adult Tolerable Upper Intake Level: of its reference values of type UL,
+    the one with the highest minimum age, so the flag follows the curated value."""
     m = lambda name: base.rebase(MGKG[name])  # noqa: E731
-    limits = []
-    for ref in graph.subjects(RDF.type, m("ReferenceValue")):
+    found: dict[URIRef, tuple[int, Amount]] = {}
+    for ref in sorted(graph.subjects(RDF.type, m("ReferenceValue"))):
         kind = graph.value(ref, m("referenceValueType"))
-        amount = graph.value(ref, m("amountMgPerDay"))
-        if kind is not None and str(kind).rsplit("#", 1)[-1].upper().endswith("UL") and amount is not None:
-            limits.append((int(graph.value(ref, m("ageMinYears")) or 0), float(amount)))
+        node = graph.value(ref, m("referenceAmount"))
+        if kind is None or not str(kind).rsplit("#", 1)[-1].upper().endswith("UL") or node is None:
+            continue
+        amount = read_amount(graph, base, node)
+        if amount is None:
+            continue
+        age = int(graph.value(ref, m("ageMinYears")) or 0)
+        if amount.nutrient not in found or age > found[amount.nutrient][0]:
+            found[amount.nutrient] = (age, amount)
+    return {nutrient: amount for nutrient, (_age, amount) in found.items()}
+
+
+def doses_above_limit(
+    graph: Graph, base: Base, publication: URIRef, limits: dict[URIRef, Amount] | None = None
+) -> list[tuple[Amount, Amount]]:
+    """The publication's daily doses above the adult upper limit of the same nutrient
+    (compared in SI units, so mg/day and g/day compare correctly), each with that limit."""
+    limits = upper_limits(graph, base) if limits is None else limits
+    above = []
+    for node in sorted(graph.objects(publication, base.rebase(MGKG.dailyDose))):
+        dose = read_amount(graph, base, node)
+        if dose is not None and dose.nutrient in limits and dose.si > limits[dose.nutrient].si:
+            above.append((dose, limits[dose.nutrient]))
+    return above
+
+
+def flag_upper_limit(graph: Graph, base: Base) -> list[URIRef]:
+    """Mark publications (and their findings) whose daily dose of a nutrient exceeds that
+    nutrient's adult upper limit (:func:`upper_limits`)."""
+    m = lambda name: base.rebase(MGKG[name])  # noqa: E731
+    limits = upper_limits(graph, base)
     if not limits:
         return []
-    limit = max(limits)[1]
     flagged = []
-    for pub in sorted(graph.subjects(m("elementalMgPerDay"), None)):
-        dose = max(float(d) for d in graph.objects(pub, m("elementalMgPerDay")))
-        if dose > limit:
+    for pub in sorted(set(graph.subjects(m("dailyDose"), None))):
+        if doses_above_limit(graph, base, pub, limits):
             flagged.append(pub)
             graph.add((pub, m("exceedsUpperLimit"), Literal(True, datatype=XSD.boolean)))
             for finding in graph.subjects(PROV.wasDerivedFrom, pub):

@@ -50,6 +50,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
         path=tuple(args.path) if args.path else None,
         k=args.k,
         max_hops=args.max_hops,
+        include_siblings=args.include_siblings,
         size_by=args.size_by,
         physics_threshold=args.physics_threshold,
         title=args.title,
@@ -65,14 +66,24 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from mgkg.views.model import build_claim_graph
 
     graph = build_claim_graph(_source(args))
-    result = explain(graph, args.source, args.target, k=args.k, max_hops=args.max_hops)
+    result = explain(
+        graph,
+        args.source,
+        args.target,
+        k=args.k,
+        max_hops=args.max_hops,
+        include_siblings=args.include_siblings,
+    )
     text = format_json(graph, result) if args.format == "json" else format_text(graph, result)
     sys.stdout.write(text)
     if args.html:
+        from mgkg.views.explain import RANKING
         from mgkg.views.viz import ViewOptions, VizView, render_html, view_data
 
         view, listing = paths_for_view(graph, result)
-        options = ViewOptions(title=f"paths from {result.source_label} to {result.target_label}")
+        options = ViewOptions(
+            title=f"paths from {result.source_label} to {result.target_label}", subtitle=RANKING
+        )
         data = view_data(view, options, paths=listing, highlight=[result.source, result.target])
         page = VizView(render_html(data), data["counts"]["nodes"], data["counts"]["edges"], options.title)
         page.save(args.html)
@@ -83,6 +94,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
             f"within {args.max_hops} claims"
         )
     return 0
+
+
+SIBLINGS_HELP = "also show paths through a shared target of two agents (A -> X <- B), left out by default"
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -110,6 +124,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--param", action="append", metavar="NAME=VALUE", help="with --query: a query parameter")
     p.add_argument("-k", type=int, default=5, help="with --path: how many paths (default 5)")
     p.add_argument("--max-hops", type=int, default=4, help="with --path: longest path in claims (default 4)")
+    p.add_argument("--include-siblings", action="store_true", help="with --path: " + SIBLINGS_HELP)
     p.add_argument(
         "--size-by",
         choices=("degree", "evidence"),
@@ -138,4 +153,5 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--html", metavar="FILE", help="also write the path view as an offline HTML page")
     p.add_argument("-k", type=int, default=5, help="how many paths (default 5)")
     p.add_argument("--max-hops", type=int, default=4, help="longest path, in claims (default 4)")
+    p.add_argument("--include-siblings", action="store_true", help=SIBLINGS_HELP)
     p.set_defaults(func=cmd_explain)

@@ -3,12 +3,27 @@
 ``mgkg explain magnesium insomnia`` answers "how is magnesium said to bear on
 insomnia, and how well does each step hold up?". Paths run over claims in either
 direction (a learner follows "magnesium modulates melatonin" and "melatonin
-regulates sleep" alike; each hop says which way its claims point). Each hop costs 1
-plus a penalty for the weakest evidence among the claims between its two entities
-(its *best* claim counts: a hop is as good as the strongest claim for it), so a
-short chain of graded, peer-reviewed steps ranks above a chain of page assertions or
-vendor claims. The ranking is Yen's k-shortest simple paths (networkx) on that cost.
-Every hop lists all its claims with grade, why, verdict, page passage and sources.
+regulates sleep" alike; each hop says which way its claims point). A hop is as good
+as its best claim, and a path as strong as its weakest hop.
+
+Ranking (the one rule, stated to users as :data:`RANKING`): strongest first, i.e. by
+the grade of the path's weakest hop, then by total cost (each hop costs 1 plus a
+penalty for its best claim's grade and citation verdict, so fewer and better-graded
+steps come first), then by fewer hops. Candidates come from Yen's k-shortest simple
+paths (networkx) on that cost.
+
+Path-type policy: a path may not pass through a *shared target of two agents*, an
+entity that the claims on both sides point into when both neighbours are agents
+(:data:`AGENT_CLASSES`: nutrients, supplement forms, interventions, products, drug
+classes), as in ``magnesium → depressive disorder ← zinc``. Two agents acting on the
+same thing says nothing about how one bears on the other (in a causal graph such a
+node is a collider, and it blocks the path), and without the rule every nutrient
+added to the graph would crowd the explanations of the others.
+``include_siblings=True`` (``--include-siblings``) lets such paths back in. Chains
+(``A → B → C``), reversed chains, shared sources (``A ← X → B``, one agent acting on
+both) and a shared target whose other side is not an agent (``magnesium → sleep ←
+insomnia``: an agent and a condition bearing on the same process) are kept. Every hop lists all its claims with grade, why, verdict, page
+passage and sources.
 """
 
 from __future__ import annotations
@@ -20,7 +35,15 @@ from typing import Any
 import networkx as nx
 
 from mgkg.errors import DataError, UsageError
-from mgkg.views.model import GRADE_ORDER, SOURCE_KIND_LABELS, Claim, claim_record, compact, resolve
+from mgkg.views.model import (
+    GRADE_ORDER,
+    SOURCE_KIND_LABELS,
+    Claim,
+    claim_record,
+    compact,
+    local_name,
+    resolve,
+)
 
 #: Extra cost of a hop by the grade tier of its best claim (0 = as good as it gets).
 GRADE_PENALTY: dict[str, float] = {
@@ -40,6 +63,27 @@ GRADE_PENALTY: dict[str, float] = {
 VERDICT_PENALTY: dict[str, float] = {"not-supported": 1.0, "overstates": 0.5, "unresolved": 0.3}
 #: How many candidate paths Yen's algorithm may produce while looking for k within max_hops.
 CANDIDATE_LIMIT = 200
+#: Classes (local names) of the entities that act: two of them meeting at a shared target
+#: is a sibling hop (the path-type policy in the module docstring).
+AGENT_CLASSES = frozenset(
+    {
+        "Nutrient",
+        "Mineral",
+        "Cofactor",
+        "SupplementForm",
+        "Salt",
+        "Chelate",
+        "Intervention",
+        "Product",
+        "DrugClass",
+    }
+)
+#: The ranking in one sentence, as ``mgkg explain`` and the path view say it.
+RANKING = (
+    "Ranked strongest first: by the grade of each path's weakest hop (a hop is as strong as its best "
+    "claim), then by total cost (fewer, better-graded steps), then by fewer hops; paths through a "
+    "shared target of two agents (A → X ← B) are left out unless --include-siblings."
+)
 
 assert set(GRADE_PENALTY) == set(GRADE_ORDER)  # noqa: S101
 
@@ -111,8 +155,40 @@ def hop_claims(graph: nx.MultiDiGraph, start: str, end: str) -> list[tuple[Claim
     return sorted(found, key=lambda cf: (claim_cost(cf[0]), cf[0].iri))
 
 
-def explain(graph: nx.MultiDiGraph, source: str, target: str, k: int = 5, max_hops: int = 4) -> Explanation:
-    """The ``k`` best paths of at most ``max_hops`` claims between two entities (names resolved)."""
+def is_agent(graph: nx.MultiDiGraph, node: str) -> bool:
+    """An entity that is taken or given (a nutrient, form, intervention, product, drug class)."""
+    entity = graph.nodes[node]["entity"]
+    return any(local_name(c) in AGENT_CLASSES for c in [*entity.types, *entity.ancestors])
+
+
+def sibling_hop(graph: nx.MultiDiGraph, before: Hop, after: Hop) -> bool:
+    """True when two agents' claims both point into the entity between them (A → X ← B)."""
+    into = all(forward for _c, forward in before.claims) and not any(forward for _c, forward in after.claims)
+    return into and is_agent(graph, before.start) and is_agent(graph, after.end)
+
+
+def allowed(graph: nx.MultiDiGraph, path: Path, include_siblings: bool) -> bool:
+    """The path-type policy (see the module docstring): no sibling hop unless asked."""
+    return include_siblings or not any(
+        sibling_hop(graph, a, b) for a, b in zip(path.hops, path.hops[1:], strict=False)
+    )
+
+
+def strength(path: Path) -> tuple[int, float, int, tuple[str, ...]]:
+    """The sort key of :data:`RANKING`: weakest hop's grade, total cost, hops (IRIs break ties)."""
+    return (GRADE_ORDER.index(path.weakest), path.cost, len(path.hops), tuple(path.nodes))
+
+
+def explain(
+    graph: nx.MultiDiGraph,
+    source: str,
+    target: str,
+    k: int = 5,
+    max_hops: int = 4,
+    include_siblings: bool = False,
+) -> Explanation:
+    """The ``k`` strongest paths of at most ``max_hops`` claims between two entities (names
+    resolved), ranked by :data:`RANKING` among the first :data:`CANDIDATE_LIMIT` candidates."""
     if k < 1 or max_hops < 1:
         raise UsageError("-k and --max-hops must be 1 or more")
     a, b = resolve(graph, source), resolve(graph, target)
@@ -120,19 +196,23 @@ def explain(graph: nx.MultiDiGraph, source: str, target: str, k: int = 5, max_ho
         raise UsageError(f"{source!r} and {target!r} are the same entity")
     result = Explanation(a, b, graph.nodes[a]["entity"].label, graph.nodes[b]["entity"].label, max_hops)
     simple = hop_graph(graph)
+    found: list[Path] = []
     try:
         candidates = nx.shortest_simple_paths(simple, a, b, weight="cost")
         for count, nodes in enumerate(candidates):
-            if count >= CANDIDATE_LIMIT or len(result.paths) >= k:
+            if count >= CANDIDATE_LIMIT:
                 break
             if len(nodes) - 1 > max_hops:
                 continue
             hops = []
             for start, end in zip(nodes, nodes[1:], strict=False):
                 hops.append(Hop(start, end, hop_claims(graph, start, end), simple[start][end]["cost"]))
-            result.paths.append(Path(nodes, hops, round(sum(h.cost for h in hops), 3)))
+            path = Path(nodes, hops, round(sum(h.cost for h in hops), 3))
+            if allowed(graph, path, include_siblings):
+                found.append(path)
     except nx.NetworkXNoPath:
         pass
+    result.paths = sorted(found, key=strength)[:k]
     return result
 
 
@@ -157,8 +237,8 @@ def format_text(graph: nx.MultiDiGraph, result: Explanation) -> str:
     if not result.paths:
         return f"{head}: none within {result.max_hops} claims.\n"
     lines = [
-        f"{head}: {len(result.paths)} found (at most {result.max_hops} claims each), strongest first.",
-        "A hop is as strong as its best claim; a path as strong as its weakest hop. "
+        f"{head}: {len(result.paths)} found (at most {result.max_hops} claims each).",
+        RANKING,
         "Grades come from the evidence rubric; 'page assertion only' means only the source page says so.",
         "",
     ]
@@ -226,6 +306,7 @@ def to_json(graph: nx.MultiDiGraph, result: Explanation) -> dict[str, Any]:
         "from": ent(result.source),
         "to": ent(result.target),
         "max_hops": result.max_hops,
+        "ranking": RANKING,
         "paths": [
             {
                 "rank": rank,

@@ -453,6 +453,7 @@ class Evidence:
     grade: str | None = None
     sources: list[Source] = field(default_factory=list)
     exceeds_upper_limit: bool = False
+    dose: str | None = None  # the finding's daily dose in words ("500 mg/d of magnesium")
 
 
 @dataclass
@@ -497,6 +498,7 @@ class Claim:
     contraindication: bool = False
     summary: Summary | None = None
     exceeds_upper_limit: bool = False
+    dose: str | None = None  # the claim's daily dose in words ("500 mg/d of magnesium")
 
     @property
     def grade_tier(self) -> str:
@@ -547,6 +549,7 @@ class Entity:
     close: list[str] = field(default_factory=list)
     note: str | None = None
     attributes: list[tuple[str, str, str]] = field(default_factory=list)  # (predicate, value, basis)
+    supplies: list[str] = field(default_factory=list)  # nutrients an intervention supplies
 
     @property
     def curie(self) -> str:
@@ -636,6 +639,12 @@ class Model:
             exact=ix.iris(iri, SKOS_EXACT),
             close=ix.iris(iri, SKOS_CLOSE),
             note=ix.text(iri, *[p for p in ix.properties(iri) if mgkg_name(p) == "localTermNote"]),
+            supplies=sorted(
+                str(o)
+                for p in ix.properties(iri)
+                if mgkg_name(p) == "suppliesNutrient"
+                for o in ix.iris(iri, p)
+            ),
         )
 
     # -- sources ------------------------------------------------------------
@@ -794,9 +803,17 @@ class Model:
                             grade=grade.label if grade else None,
                             sources=[self.source(s) for s in ix.iris(finding, DERIVED_FROM)],
                             exceeds_upper_limit=self._flag(finding, "exceedsUpperLimit"),
+                            dose=self.dose(finding),
                         )
                     )
         return sorted(out, key=lambda e: e.statement)
+
+    def dose(self, claim: str) -> str | None:
+        """The label of a claim's dose qualifier (a nutrient amount), so text names its nutrient."""
+        return next(
+            (self.label(o) for p in self._named(claim, ["qualifierDose"]) for o in self.index.iris(claim, p)),
+            None,
+        )
 
     def _flag(self, iri: str, name: str) -> bool:
         value = next((self.index.value(iri, p) for p in self._named(iri, [name])), None)
@@ -885,6 +902,7 @@ class Model:
             evidence=self.evidence_links(iri),
             summary=self.summary(iri),
             exceeds_upper_limit=self._flag(iri, "exceedsUpperLimit"),
+            dose=self.dose(iri),
         )
         kinds: set[str] = set()
         for p in sorted(ix.properties(iri)):
@@ -1043,11 +1061,26 @@ def resolve(graph: nx.MultiDiGraph, name: str) -> str:
 
 
 def focus_subgraph(graph: nx.MultiDiGraph, center: str, depth: int) -> nx.MultiDiGraph:
-    """Entities within ``depth`` claims of ``center`` (either direction), with all their claims."""
+    """Entities within ``depth`` claims of ``center`` (either direction), with all their claims.
+
+    A nutrient and the interventions that supply it (``mgkg:suppliesNutrient``) count as
+    one centre: claims about "magnesium supplementation" are claims about taking
+    magnesium, so a view of a nutrient includes its supplementation and what it does
+    (supplement forms that supply it stay one claim away, as before).
+    """
     if depth < 0:
         raise UsageError("--depth must be 0 or more")
     undirected = nx.Graph(graph)  # adjacency only (simple graph: linear time)
-    nodes = nx.single_source_shortest_path_length(undirected, center, cutoff=depth)
+    centres = {center} | {
+        n
+        for n in graph
+        if center in graph.nodes[n]["entity"].supplies
+        and any(local_name(c) == "Intervention" for c in graph.nodes[n]["entity"].ancestors)
+    }
+    centres |= {n for n in graph.nodes[center]["entity"].supplies if n in graph}
+    nodes: set[str] = set()
+    for start in sorted(centres):
+        nodes |= set(nx.single_source_shortest_path_length(undirected, start, cutoff=depth))
     return graph.subgraph(nodes).copy()
 
 
@@ -1155,6 +1188,7 @@ def claim_record(graph: nx.MultiDiGraph, claim: Claim) -> dict[str, Any]:
         "asserted_as_edge": claim.asserted,
         "summary": summary_record(claim.summary),
         "exceeds_upper_limit": claim.exceeds_upper_limit,
+        "dose": claim.dose,
         "contraindication": claim.contraindication,
         "passage": {"section": claim.section, "quotation": claim.quotation}
         if claim.section or claim.quotation
@@ -1169,6 +1203,7 @@ def claim_record(graph: nx.MultiDiGraph, claim: Claim) -> dict[str, Any]:
                 "directness": e.directness,
                 "grade": e.grade,
                 "exceeds_upper_limit": e.exceeds_upper_limit,
+                "dose": e.dose,
                 "sources": [source_record(s) for s in e.sources],
             }
             for e in claim.evidence

@@ -64,7 +64,7 @@ EDGE_LABEL_LIMIT = 1500
 #: Node classes in precedence order: (mgkg class local name, key, legend label, colour, shape).
 #: A node takes the first row whose class is among its types or their superclasses.
 NODE_STYLES: tuple[tuple[str, str, str, str, str], ...] = (
-    ("Mineral", "mineral", "mineral (magnesium)", "#1d4ed8", "star"),
+    ("Mineral", "mineral", "mineral", "#1d4ed8", "star"),
     ("SupplementForm", "form", "supplement form", "#60a5fa", "hexagon"),
     ("Cofactor", "cofactor", "nutrient cofactor", "#0891b2", "dot"),
     ("Nutrient", "nutrient", "nutrient", "#06b6d4", "dot"),
@@ -214,6 +214,21 @@ class ViewOptions:
     edge_labels: bool | None = None  # None: on up to EDGE_LABEL_LIMIT claims
 
 
+#: Legend groups that name their members from the data ("mineral (magnesium, zinc)"), up to
+#: this many names: the nutrients a view is about, whichever they are.
+NAMED_GROUPS = {"mineral": 3}
+
+
+def legend_label(key: str, label: str, names: list[str]) -> str:
+    """A legend entry's words: the class, and for :data:`NAMED_GROUPS` the members it shows."""
+    limit = NAMED_GROUPS.get(key)
+    if not limit or not names:
+        return label
+    shown = sorted(set(names))
+    more = f", +{len(shown) - limit}" if len(shown) > limit else ""
+    return f"{label} ({', '.join(shown[:limit])}{more})"
+
+
 def view_data(
     graph: nx.MultiDiGraph,
     options: ViewOptions | None = None,
@@ -234,11 +249,13 @@ def view_data(
         else (graph.number_of_edges() <= EDGE_LABEL_LIMIT)
     )
     group_counts: Counter = Counter()
+    group_names: dict[str, list[str]] = {}
     out_nodes = []
     for iri in nodes:
         entity = graph.nodes[iri]["entity"]
         _cls, key, *_ = node_style(entity.ancestors)
         group_counts[key] += 1
+        group_names.setdefault(key, []).append(entity.label)
         value = evidence_count(graph, iri) if options.size_by == "evidence" else graph.degree(iri)
         node = {
             **entity_record(entity),
@@ -282,7 +299,13 @@ def view_data(
         )
     legend = {
         "groups": [
-            {"key": key, "label": label, "color": color, "shape": shape, "count": group_counts[key]}
+            {
+                "key": key,
+                "label": legend_label(key, label, group_names.get(key, [])),
+                "color": color,
+                "shape": shape,
+                "count": group_counts[key],
+            }
             for _c, key, label, color, shape in (*NODE_STYLES, OTHER_STYLE)
             if group_counts[key]
         ],
@@ -533,6 +556,7 @@ def select_view(
     path: tuple[str, str] | None = None,
     k: int = 5,
     max_hops: int = 4,
+    include_siblings: bool = False,
     size_by: str = "degree",
     physics_threshold: int = PHYSICS_THRESHOLD,
     title: str | None = None,
@@ -560,11 +584,12 @@ def select_view(
         options.subtitle = ", ".join(f"{k}={v}" for k, v in sorted((params or {}).items()))
         return View(subgraph_for_terms(full, terms(query, params or {})), options)
     if path:
-        from mgkg.views.explain import explain, paths_for_view
+        from mgkg.views.explain import RANKING, explain, paths_for_view
 
-        result = explain(full, path[0], path[1], k=k, max_hops=max_hops)
+        result = explain(full, path[0], path[1], k=k, max_hops=max_hops, include_siblings=include_siblings)
         view, paths_data = paths_for_view(full, result)
         options.title = title or f"paths from {result.source_label} to {result.target_label}"
+        options.subtitle = RANKING
         return View(view, options, paths=paths_data, highlight=[result.source, result.target])
     options.title = title or options.title
     return View(full, options)
@@ -580,6 +605,7 @@ def show(
     path: tuple[str, str] | None = None,
     k: int = 5,
     max_hops: int = 4,
+    include_siblings: bool = False,
     size_by: str = "degree",
     physics_threshold: int = PHYSICS_THRESHOLD,
     title: str | None = None,
@@ -608,6 +634,7 @@ def show(
         path=path,
         k=k,
         max_hops=max_hops,
+        include_siblings=include_siblings,
         size_by=size_by,
         physics_threshold=physics_threshold,
         title=title,

@@ -275,7 +275,7 @@
       add(card, el("p", "contra", S.contraindication.mark + " Contraindication or risk: talk to a clinician."));
     }
     if (e.exceeds_upper_limit) {
-      add(card, el("p", "contra", "Dose above the upper limit for supplemental magnesium (350 mg/day for adults)."));
+      add(card, el("p", "contra", "Dose above the adult upper limit" + (e.dose ? ": " + e.dose : " of its nutrient") + "."));
     }
     add(card, section("This claim's own evidence grade"));
     var gradeColor = S.grades[e.grade_tier] || S.grades.ungraded;
@@ -329,7 +329,7 @@
       e.evidence.forEach(function (x) {
         var li = el("li", null, x.statement);
         var meta = [x.stance, x.directness, x.grade ? "grade " + x.grade : null,
-                    x.exceeds_upper_limit ? "dose above the upper limit (350 mg/day)" : null].filter(Boolean).join(" · ");
+                    x.exceeds_upper_limit ? "dose above the adult upper limit" + (x.dose ? " (" + x.dose + ")" : "") : null].filter(Boolean).join(" · ");
         if (meta) { add(li, el("div", "kind", meta)); }
         var ul = el("ul");
         x.sources.forEach(function (s) { add(ul, sourceItem(DATA.sources[s])); });
