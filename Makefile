@@ -43,8 +43,15 @@ $(VIRTUOSO):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null
 
-## test: install test extras (Chromium for browser tests, Virtuoso for the parity test) and run the whole suite
-test: install $(CHROMIUM) $(VIRTUOSO)
+# The OWL 2 DL profile check (tests/test_owl.py) runs Debian's OWL API with the JDK.
+OWLAPI ?= /usr/share/java/owlapi-distribution.jar
+$(OWLAPI):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jdk-headless libowlapi-java >/dev/null
+
+## test: install test extras (Chromium for browser tests, Virtuoso for the parity test, the OWL API for
+## the OWL check) and run the whole suite
+test: install $(CHROMIUM) $(VIRTUOSO) $(OWLAPI)
 	$(PY) -m pytest
 
 ## test-fast: the unit tier (no browser, server, benchmark or slow rebuild tests) on every core, under a minute

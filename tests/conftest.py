@@ -25,6 +25,8 @@ MODULE_TIERS = {
     "test_curation_errors.py": "slow",  # every case runs a whole build
     "test_second_nutrient.py": "slow",  # builds the release with a second nutrient
     "test_bench.py": "bench",
+    "test_owl.py": "slow",  # a JVM run of the OWL API and an OWL RL closure of the release
+    "test_shapes_mutations.py": "slow",  # validates a corrupted copy of the release
 }
 
 

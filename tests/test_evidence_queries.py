@@ -53,7 +53,7 @@ def test_citation_discrepancies_reproduce_the_noah_findings(graph):
         "comparator",
         "co-supplement",
         "duration",
-        "study design",
+        "design",  # the citation field; "study design" is the grading criterion's label
         "population",
         "identifier",
     } <= set(fields)

@@ -68,7 +68,9 @@ def test_required_classes_exist():
         "StudyDesign",
     ):
         assert name in index.classes, f"class mgkg:{name} missing"
-    assert index.is_a(index.classes["Claim"], RDF.Statement)
+    # Claims are typed rdf:Statement in the data, not by a subclass axiom (OWL 2 DL reserves rdf:).
+    assert index.is_a(index.classes["Claim"], URIRef("http://www.w3.org/ns/prov#Entity"))
+    assert not index.is_a(index.classes["Claim"], RDF.Statement)
     assert index.is_a(index.classes["Chelate"], index.classes["SupplementForm"])
 
 
@@ -101,7 +103,12 @@ def test_claim_predicates_map_to_standard_relations():
         "contributesTo",
     ):
         iri = index.properties[name].iri
-        mapped = set(graph.objects(iri, SKOS.exactMatch)) | set(graph.objects(iri, SKOS.closeMatch))
+        # Properties map by rdfs:subPropertyOf (their own or an ancestor's), never by SKOS, which
+        # would make them skos:Concepts; a relation weaker than any standard one maps for KGX only.
+        assert not set(graph.objects(iri, SKOS.exactMatch)) | set(graph.objects(iri, SKOS.closeMatch))
+        mapped = set(graph.transitive_objects(iri, RDFS.subPropertyOf)) | set(
+            graph.objects(iri, URIRef(MGKG + "biolinkPredicate"))
+        )
         assert any(
             str(m).startswith(("http://purl.obolibrary.org/obo/RO_", "https://w3id.org/biolink/vocab/"))
             for m in mapped
@@ -120,3 +127,19 @@ def test_every_external_mapping_is_verified_or_explained(release_graph):
             ):
                 offenders.append(f"{subject} -> {target}")
     assert not offenders, "unverified external identifiers:\n" + "\n".join(sorted(offenders))
+
+
+def test_no_two_nodes_share_a_label(release_graph):
+    """A label names one thing: a property and a class, or two grade components, never share one.
+    Quantity values are exempt: two doses of 500 mg/d of magnesium are the same amount."""
+    quantities = set(release_graph.subjects(RDF.type, URIRef(MGKG + "NutrientAmount")))
+    seen: dict[str, str] = {}
+    shared = []
+    for node, label in sorted(release_graph.subject_objects(RDFS.label)):
+        if node in quantities:
+            continue
+        key = str(label).casefold()
+        if key in seen and seen[key] != str(node):
+            shared.append(f"{label!r}: {seen[key]} and {node}")
+        seen.setdefault(key, str(node))
+    assert not shared, "\n".join(shared[:20])

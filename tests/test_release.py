@@ -6,8 +6,8 @@ import json
 
 import pyoxigraph
 import pytest
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF
 
 from conftest import RELEASE, ROOT, copy_project
 from mgkg.build.export import DUMPS, RELEASE_FILES
@@ -37,6 +37,32 @@ def test_committed_release_matches_a_fresh_build(fresh):
         committed = (RELEASE / name).read_bytes()
         rebuilt = (fresh / "graph" / name).read_bytes()
         assert committed == rebuilt, f"graph/{name} differs from a fresh build: run `python build_graph.py`"
+
+
+def test_the_data_dictionary_is_generated_and_current(fresh):
+    """docs/vocabulary.md comes from the build, lists the bibliographic predicates with ranges and
+    examples, and every mapping."""
+    committed = (ROOT / "docs" / "vocabulary.md").read_text(encoding="utf-8")
+    assert committed == (fresh / "docs" / "vocabulary.md").read_text(encoding="utf-8"), (
+        "docs/vocabulary.md differs from a fresh build: run `python build_graph.py`"
+    )
+    publications = committed.split("### `mgkg:Publication`", 1)[1].split("\n### ", 1)[0]
+    for predicate in (
+        "fabio:hasPubMedId",
+        "prism:doi",
+        "prism:publicationName",
+        "dcterms:title",
+        "fabio:hasPublicationYear",
+        "dcterms:creator",
+        "prism:volume",
+    ):
+        assert f"| `{predicate}` |" in publications, predicate
+    assert "| `fabio:hasPubMedId` | has PubMed ID (FaBiO) | xsd:string |" in publications
+    claims = committed.split("### `mgkg:Claim`", 1)[1].split("\n### ", 1)[0]
+    assert "| `mgkg:claimSubject` |" in claims and "| `rdf:subject` |" in claims
+    sssom_rows = (RELEASE / "mappings.sssom.tsv").read_text(encoding="utf-8").splitlines()
+    mappings = [line for line in sssom_rows if line and not line.startswith(("#", "subject_id"))]
+    assert committed.split("## Mappings", 1)[1].count("\n| `") == len(mappings)
 
 
 @pytest.mark.slow
@@ -106,6 +132,47 @@ def test_void_counts_the_release_and_links_dumps_and_licence(release_graph):
     assert void.value(dataset, URIRef("http://purl.org/dc/terms/license")) == URIRef(
         "https://creativecommons.org/licenses/by/4.0/"
     )
+
+
+def test_void_has_the_hcls_dataset_description_items():
+    """Summary, version and distribution levels of the HCLS dataset description guidelines."""
+    void = Graph().parse(RELEASE / "void.ttl")
+    dct, dcat, pav = DCTERMS, Namespace("http://www.w3.org/ns/dcat#"), Namespace("http://purl.org/pav/")
+    summary = URIRef("https://w3id.org/mgkg/void#summary")
+    version = URIRef("https://w3id.org/mgkg/void#mgkg")
+    for node, required in (
+        (summary, (dct.title, dct.description, dct.publisher)),
+        (
+            version,
+            (
+                dct.title,
+                dct.description,
+                dct.creator,
+                dct.publisher,
+                dct.license,
+                dct.issued,
+                dct.isVersionOf,
+                pav.version,
+                dcat.distribution,
+            ),
+        ),
+    ):
+        for predicate in required:
+            assert void.value(node, predicate) is not None, f"{node} lacks {predicate}"
+    assert isinstance(void.value(version, dct.creator), URIRef)
+    assert isinstance(void.value(summary, dct.publisher), URIRef)
+    assert void.value(summary, pav.version) is None  # a summary is about no version in particular
+    distributions = set(void.objects(version, dcat.distribution))
+    assert {URIRef(f"https://w3id.org/mgkg/graph/{n}") for n in DUMPS} == distributions
+    for dump in distributions:
+        name = str(dump).rsplit("/graph/", 1)[1]
+        assert (dump, RDF.type, dcat.Distribution) in void
+        assert void.value(dump, dcat.downloadURL) == dump
+        assert int(void.value(dump, dcat.byteSize)) == (RELEASE / name).stat().st_size, name
+        assert void.value(dump, pav.version) == void.value(version, pav.version)
+        media = void.value(dump, dcat.mediaType)
+        if DUMPS[name] != "application/jsonl":  # JSON Lines has no IANA-registered type
+            assert media == URIRef("https://www.iana.org/assignments/media-types/" + DUMPS[name]), name
 
 
 @pytest.mark.slow  # SHACL over the whole release or a full build
@@ -221,3 +288,59 @@ def test_every_dump_is_offered_on_the_downloads_page():
 
     for name, media in DUMPS.items():
         assert name in DOWNLOADS and DOWNLOADS[name][0] == media, name
+
+
+def test_findings_are_exactly_the_claims_from_publications(store):
+    from conftest import select
+
+    rows = select(
+        store,
+        """SELECT ?claim (EXISTS { ?claim a mgkg:Finding } AS ?finding)
+                  (EXISTS { ?claim prov:wasDerivedFrom/a mgkg:Publication } AS ?published)
+           WHERE { ?claim a mgkg:Claim }""",
+    )
+    assert sum(r["finding"] == "true" for r in rows) > 50
+    assert all(r["finding"] == r["published"] for r in rows), [
+        r for r in rows if r["finding"] != r["published"]
+    ]
+
+
+def test_jsonld_keys_have_term_definitions_and_one_shape():
+    """Plain-JSON users get short keys defined in the context, and each key is an array on every
+    node or on none (types included)."""
+    document = json.loads((RELEASE / "mgkg.jsonld").read_text(encoding="utf-8"))
+    context = document["@context"]
+    arrays: dict[str, set[bool]] = {}
+    for node in document["@graph"]:
+        for key, value in node.items():
+            arrays.setdefault(key, set()).add(isinstance(value, list))
+            if key not in ("@id", "@type"):
+                assert ":" not in key and isinstance(context.get(key), dict), key
+    assert {k for k, shapes in arrays.items() if len(shapes) > 1} == set()
+    assert arrays["@type"] == {True}
+    assert context["hasPubMedId"]["@id"] == "fabio:hasPubMedId"
+    assert context["blocks"] == {"@id": "mgkg:blocks", "@type": "@id"}
+    assert context["hasResult"] == {"@id": "mgkg:hasResult", "@type": "@id", "@container": "@set"}
+    assert context["durationWeeks"]["@type"] == "xsd:decimal"
+    tarleton = next(n for n in document["@graph"] if n["@id"] == "kg:tarleton2017")
+    assert tarleton["analyzedSize"] == 112 and tarleton["humanStudy"] is True
+
+
+def test_per_class_json_exports_hold_each_instance_as_in_the_release(store):
+    from conftest import select
+
+    everything = {
+        n["@id"]: n for n in json.loads((RELEASE / "mgkg.jsonld").read_text(encoding="utf-8"))["@graph"]
+    }
+    for name, cls in (
+        ("claims", "mgkg:Claim"),
+        ("publications", "mgkg:Publication"),
+        ("entities", "mgkg:BiomedicalEntity"),
+    ):
+        nodes = json.loads((RELEASE / "json" / f"{name}.json").read_text(encoding="utf-8"))["@graph"]
+        expected = {
+            r["x"].replace("https://w3id.org/mgkg/id/", "kg:")
+            for r in select(store, f"SELECT DISTINCT ?x WHERE {{ ?x a/rdfs:subClassOf* {cls} }}")
+        }
+        assert {n["@id"] for n in nodes} == expected and len(expected) > 20, name
+        assert all(n == everything[n["@id"]] for n in nodes), name

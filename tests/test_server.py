@@ -581,6 +581,32 @@ def test_downloads(server):
         assert request(f"{server.url}/downloads/{bad}").status == 404
 
 
+def test_every_published_iri_resolves(server):
+    """The dump IRIs and their dcat:downloadURL in VoID, the version IRI and the creator IRI
+    answer on the server's own paths, with the file's bytes and the VoID's byte size."""
+    base = "https://w3id.org/mgkg/"
+    void = Graph().parse(RELEASE.parent / "void.ttl")
+    dcat = "http://www.w3.org/ns/dcat#"
+    urls = sorted(void.objects(None, URIRef(dcat + "downloadURL")))
+    assert len(urls) >= 9
+    for url in urls:
+        answer = request(server.url + "/" + str(url)[len(base) :])
+        assert answer.status == 200, url
+        assert answer.body == (RELEASE.parent / str(url)[len(base + "graph/") :]).read_bytes(), url
+        assert int(void.value(url, URIRef(dcat + "byteSize"))) == len(answer.body), url
+    ontology = Graph().parse(RELEASE)
+    version_iri = str(ontology.value(URIRef(base + "ontology"), OWL.versionIRI))
+    answer = request(server.url + "/" + version_iri[len(base) :], headers={"Accept": "text/turtle"})
+    assert answer.status == 200 and answer.media_type == "text/turtle"
+    assert (URIRef(base + "ontology"), OWL.versionIRI, URIRef(version_iri)) in Graph().parse(
+        data=answer.text, format="turtle"
+    )
+    assert request(server.url + "/" + version_iri[len(base) :] + ".ttl").status == 200
+    assert request(server.url + "/ontology/0.0.1").status == 404
+    creator = void.value(URIRef(base + "void#mgkg"), URIRef("http://purl.org/dc/terms/creator"))
+    assert str(creator) == base and request(server.url + "/").status == 200
+
+
 def test_health(server, store):
     answer = request(f"{server.url}/health")
     assert answer.status == 200

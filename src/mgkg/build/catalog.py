@@ -31,8 +31,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mgkg.errors import UsageError, UserError
-from mgkg.prefixes import expand_iri, DEFAULT_BASE
+from mgkg.errors import UsageError
+from mgkg.prefixes import DEFAULT_BASE, expand_iri
 
 HEADER_MARK = "#+"
 PARAM_TYPES = ("iri", "string", "integer", "decimal")

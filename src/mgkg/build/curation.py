@@ -26,8 +26,8 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from mgkg.errors import ReportedError
 from mgkg.build.ontology import FABIO_TYPES, OntologyIndex, Property
+from mgkg.errors import ReportedError
 from mgkg.vocab import (
     CURIE,
     DOI,
@@ -541,7 +541,9 @@ class Curation:
                 self._problem(path, record.at("synonyms"), f"synonym {synonym!r} must be text")
         self._mappings(subject, record, path)
         if (note := self._text(record, "note", path)) is not None:
-            self._add(subject, MGKG.localTermNote, Literal(note, lang="en"))
+            # On a domain entity the note says why it has no (or only a loose) external
+            # identifier; on any other record it is a plain note, as on claims.
+            self._add(subject, MGKG.localTermNote if is_domain else RDFS.comment, Literal(note, lang="en"))
         elif is_domain and not record.get("exact") and not record.get("close"):
             self._problem(
                 path,
@@ -828,8 +830,10 @@ class Curation:
             self._problem(path, record.at("predicate"), f"claim {rid!r}: unknown predicate {name!r}{hint}")
             return
         self._add(claim, RDF.predicate, prop.iri)
+        self._add(claim, MGKG.claimPredicate, prop.iri)  # the same content, for OWL tools
         if subject is not None:
             self._add(claim, RDF.subject, subject)
+            self._add(claim, MGKG.claimSubject, subject)
             domains = [d for d in self.ontology.graph.objects(prop.iri, RDFS.domain) if isinstance(d, URIRef)]
             subject_node = self.nodes.get(record["subject"])
             if (
@@ -856,6 +860,7 @@ class Curation:
             )
             if target is not None:
                 self._add(claim, RDF.object, target)
+                self._add(claim, MGKG.claimObject, target)
         else:
             if "object" in record or "value" not in record:
                 self._problem(
@@ -867,6 +872,7 @@ class Curation:
             literal = self._literal(record["value"], prop, path, record.at("value"))
             if literal is not None:
                 self._add(claim, RDF.object, literal)
+                self._add(claim, MGKG.claimValue, literal)
 
     def _passage(self, record: Located, path: str, claim: URIRef, from_page: bool) -> None:
         rid = record["id"]

@@ -18,14 +18,18 @@ from mgkg.vocab import MGKG, Base
 
 
 def annotate_source_kinds(graph: Graph, base: Base) -> None:
-    """Add ``claim mgkg:restsOn kind`` for the kind of every source of every claim."""
+    """Add ``claim mgkg:restsOn kind`` for the kind of every source of every claim, and type a
+    claim derived from a publication ``mgkg:Finding``."""
     kind = base.rebase(MGKG.sourceKind)
     rests_on = base.rebase(MGKG.restsOn)
+    publication, finding = base.rebase(MGKG.Publication), base.rebase(MGKG.Finding)
     for claim in sorted(graph.subjects(RDF.type, base.rebase(MGKG.Claim))):
         for source in graph.objects(claim, PROV.wasDerivedFrom):
             for k in graph.objects(source, kind):
                 if isinstance(k, URIRef):
                     graph.add((claim, rests_on, k))
+            if (source, RDF.type, publication) in graph:
+                graph.add((claim, RDF.type, finding))
 
 
 def derive_edges(graph: Graph, base: Base, summaries: list[Summary]) -> int:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, XSD
 from rdflib.void import generateVoID
 
+from mgkg.build.jsonld_context import CLASS_EXPORTS, jsonld_files
 from mgkg.vocab import VOID, Base
 
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
@@ -29,8 +30,25 @@ DUMPS: dict[str, str] = {
     "kgx/edges.jsonl": "application/jsonl",
     "nanopub.trig": "application/trig",
     "mappings.sssom.tsv": "text/tab-separated-values",
+    **{name: "application/ld+json" for name in CLASS_EXPORTS},
 }
 RELEASE_FILES = (*DUMPS, "void.ttl", "catalog.ttl")
+#: IANA's registry entry of each registered media type, for dcat:mediaType (JSON Lines has
+#: no registered type, so its dumps carry only the dct:format string).
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+REGISTERED_MEDIA_TYPES = frozenset(
+    {
+        "text/turtle",
+        "application/n-triples",
+        "application/ld+json",
+        "text/tab-separated-values",
+        "application/trig",
+    }
+)
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+PAV = Namespace("http://purl.org/pav/")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+DCTYPES = Namespace("http://purl.org/dc/dcmitype/")
 
 
 def bind_prefixes(graph: Graph, base: Base) -> Graph:
@@ -77,7 +95,11 @@ def jsonld_document(graph: Graph, context: dict[str, str]) -> str:
     rdflib writes nodes and values in hash order; sorting them makes the same graph give the
     same bytes (the release and the endpoint's JSON-LD answers both use this).
     """
-    raw = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True)) if len(graph) else {}
+    raw = (
+        json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
+        if len(graph)
+        else {}
+    )
     nodes = raw.get("@graph", [raw] if "@id" in raw else [])
     nodes = [{k: v for k, v in node.items() if k != "@context"} for node in nodes]
     document = {
@@ -88,12 +110,16 @@ def jsonld_document(graph: Graph, context: dict[str, str]) -> str:
 
 
 def to_jsonld(graph: Graph, base: Base) -> str:
-    """Compact JSON-LD with the project's prefixes as the context; nodes sorted by @id."""
-    return jsonld_document(graph, base.prefixes())
+    """Compact JSON-LD of the release under its own context (a term per property: short keys,
+    IRI and datatype coercion, arrays for multi-valued keys); nodes sorted by @id."""
+    return jsonld_files(graph, base, _sort_jsonld)["mgkg.jsonld"]
 
 
-def void_description(graph: Graph, base: Base, version: str) -> Graph:
-    """VoID statistics from rdflib's generator, renumbered stably, plus licence and dumps."""
+def void_description(graph: Graph, base: Base, version: str, sizes: dict[str, int] | None = None) -> Graph:
+    """VoID statistics from rdflib's generator, renumbered stably, with the HCLS dataset
+    description levels: a summary (``void#summary``), this version (``void#mgkg``, which also
+    carries the statistics) and one DCAT distribution per dump, each at the IRI ``mgkg serve``
+    answers (``{base}graph/NAME``), with its media type and, given ``sizes``, its byte size."""
     dataset = URIRef(base.iri + "void#mgkg")
     generated, _ = generateVoID(graph, dataset=dataset)
     # Renumber partitions by the sorted class/property IRI they describe.
@@ -123,26 +149,67 @@ def void_description(graph: Graph, base: Base, version: str) -> Graph:
     result.add((dataset, VOID.uriSpace, Literal(str(base.ids))))
     result.add((dataset, VOID.vocabulary, URIRef(str(base.ontology))))
     result.add((dataset, URIRef("http://www.w3.org/2002/07/owl#versionInfo"), Literal(version)))
+    modified = graph.value(base.ontology_iri, DCTERMS.modified)
     for name, media in DUMPS.items():
         dump = URIRef(f"{base.iri}graph/{name}")
         result.add((dataset, VOID.dataDump, dump))
+        result.add((dataset, DCAT.distribution, dump))
+        result.add((dump, RDF.type, DCAT.Distribution))
+        result.add((dump, DCTERMS.title, Literal(f"mgkg {version}: {name}", lang="en")))
         result.add((dump, DCTERMS["format"], Literal(media)))
+        if media in REGISTERED_MEDIA_TYPES:
+            result.add((dump, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + media)))
+        result.add((dump, DCAT.downloadURL, dump))
+        result.add((dump, DCTERMS.license, LICENSE))
+        result.add((dump, PAV.version, Literal(version)))
+        if modified is not None:
+            result.add((dump, DCTERMS.issued, modified))
+        if sizes and name in sizes:
+            result.add((dump, DCAT.byteSize, Literal(sizes[name], datatype=XSD.nonNegativeInteger)))
     result.add((dataset, RDF.type, VOID.Dataset))
-    modified = graph.value(base.ontology_iri, DCTERMS.modified)
+    result.add((dataset, RDF.type, DCTYPES.Dataset))
+    # Creator and publisher: the project, whose IRI is the base (mgkg serve answers it: the home page).
+    project = URIRef(base.iri)
+    result.add((project, RDF.type, FOAF.Organization))
+    result.add((project, FOAF.name, Literal("The mgkg project", lang="en")))
+    result.add((project, FOAF.homepage, project))
+    summary = URIRef(base.iri + "void#summary")
+    result.add((summary, RDF.type, DCTYPES.Dataset))
+    result.add(
+        (summary, DCTERMS.title, Literal("mgkg: magnesium and brain health evidence graph", lang="en"))
+    )
+    result.add((summary, DCTERMS.description, result.value(dataset, DCTERMS.description)))
+    result.add((summary, DCTERMS.publisher, project))
+    result.add((summary, FOAF.page, project))
+    result.add((dataset, DCTERMS.isVersionOf, summary))
+    result.add((dataset, PAV.version, Literal(version)))
+    result.add((dataset, DCTERMS.creator, project))
+    result.add((dataset, DCTERMS.publisher, project))
+    result.add((dataset, DCTERMS.conformsTo, URIRef(f"{base.ontology_iri}/{version}")))
     if modified is not None:
         result.add((dataset, DCTERMS.modified, modified))
+        result.add((dataset, DCTERMS.issued, modified))
+    for prefix, namespace in (("dcat", DCAT), ("pav", PAV), ("foaf", FOAF), ("dcmitype", DCTYPES)):
+        result.bind(prefix, namespace, override=True, replace=True)
     return bind_prefixes(result, base)
 
 
-def serialize_release(graph: Graph, base: Base, version: str) -> dict[str, str]:
-    """All release files as text, keyed by file name."""
+def serialize_release(
+    graph: Graph, base: Base, version: str, others: dict[str, str] | None = None
+) -> dict[str, str]:
+    """All release files as text, keyed by file name: the graph's serializations, ``others``
+    (the interoperability exports, the catalog), and last the VoID description, which gives
+    each dump's byte size."""
     bind_prefixes(graph, base)
-    return {
+    files = {
         "mgkg.ttl": to_turtle(graph),
         "mgkg.nt": to_ntriples(graph),
-        "mgkg.jsonld": to_jsonld(graph, base),
-        "void.ttl": to_turtle(void_description(graph, base, version)),
+        **jsonld_files(graph, base, _sort_jsonld),  # mgkg.jsonld and the per-class json/*.json
+        **(others or {}),
     }
+    sizes = {name: len(text.encode("utf-8")) for name, text in files.items()}
+    files["void.ttl"] = to_turtle(void_description(graph, base, version, sizes))
+    return files
 
 
 def write_atomically(directory: Path, files: dict[str, str]) -> None:

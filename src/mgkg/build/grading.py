@@ -381,13 +381,19 @@ class Grader:
             grade, components = self.grade(claim)
             grades[claim] = grade
             self.g.add((claim, self.m("evidenceGrade"), self.m(grade)))
+            claim_id = str(claim).rsplit("/", 1)[-1]
             for component in components:
                 node = URIRef(f"{claim}-grade-{slugs[component.criterion]}")
                 self.g.add((claim, self.m("gradeComponent"), node))
                 self.g.add((node, RDF.type, self.m("GradeComponent")))
                 criterion_label = self._label(self.m(component.criterion))
                 self.g.add(
-                    (node, RDFS.label, Literal(f"{criterion_label} ({component.change:+d})", lang="en"))
+                    (
+                        node,
+                        RDFS.label,
+                        # the claim's id keeps the label distinct from other claims' components
+                        Literal(f"{criterion_label} ({component.change:+d}), claim {claim_id}", lang="en"),
+                    )
                 )
                 self.g.add((node, self.m("criterion"), self.m(component.criterion)))
                 self.g.add((node, self.m("levelChange"), Literal(component.change, datatype=XSD.integer)))

@@ -24,9 +24,9 @@ import yaml
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
+from mgkg.errors import DataError
 from mgkg.prefixes import CURIE_PREFIXES, STANDARD_PREFIXES, compact_iri
 from mgkg.vocab import MGKG, Base
-from mgkg.errors import DataError
 
 SEMAPV = "https://w3id.org/semapv/vocab/"
 JUSTIFICATION = "semapv:ManualMappingCuration"
@@ -40,7 +40,13 @@ COLUMNS = (
     "mapping_justification",
     "comment",
 )
-PREDICATES = {SKOS.exactMatch: "skos:exactMatch", SKOS.closeMatch: "skos:closeMatch"}
+#: Mapping predicates: SKOS between concepts (entities, designs), rdfs:subPropertyOf from an mgkg
+#: relation to an external one whose definition covers it (RO, Biolink).
+PREDICATES = {
+    SKOS.exactMatch: "skos:exactMatch",
+    SKOS.closeMatch: "skos:closeMatch",
+    RDFS.subPropertyOf: "rdfs:subPropertyOf",
+}
 
 
 def read_identifier_tables(paths: Iterable[Path]) -> dict[str, dict[str, str]]:
@@ -67,7 +73,7 @@ def read_identifier_tables(paths: Iterable[Path]) -> dict[str, dict[str, str]]:
 def curie_map(base: Base) -> dict[str, str]:
     """Prefixes of every subject, predicate and object the set uses."""
     used = {**CURIE_PREFIXES, "kg": str(base.ids), "mgkg": str(base.ontology), "semapv": SEMAPV}
-    for prefix in ("cito", "skos", "obo"):
+    for prefix in ("cito", "skos", "obo", "rdfs", "dcterms"):
         used[prefix] = STANDARD_PREFIXES[prefix]
     return dict(sorted(used.items()))
 
@@ -91,6 +97,10 @@ def mapping_rows(graph: Graph, base: Base, verified: dict[str, dict[str, str]]) 
         for subject, target in graph.subject_objects(predicate):
             if not isinstance(subject, URIRef) or not isinstance(target, URIRef):
                 continue
+            internal = str(target).startswith(str(base.ontology))
+            external = not str(subject).startswith(str(base.ontology))
+            if predicate == RDFS.subPropertyOf and (internal or external):
+                continue  # a link inside the ontology, or between external terms: not a mapping
             record = verified.get(str(target))
             if record is not None:
                 comment = f"verified: {record['source']}"
@@ -124,7 +134,7 @@ def sssom_tsv(graph: Graph, base: Base, version: str, identifier_tables: Iterabl
         "mapping_set_title": "mgkg: external identifier mappings",
         "mapping_set_description": (
             "The skos:exactMatch and skos:closeMatch links of the magnesium and brain health evidence "
-            "graph's entities and ontology terms to ChEBI, MeSH, MONDO, HPO, GO, UBERON, NCIT, OBI, RO, "
+            "graph's entities and ontology terms, and the rdfs:subPropertyOf links of its relations, to ChEBI, MeSH, MONDO, HPO, GO, UBERON, NCIT, OBI, RO, "
             "Biolink, PubChem, UNII, CiTO and schema.org identifiers, each curated by hand and verified "
             "against the source named in its comment."
         ),

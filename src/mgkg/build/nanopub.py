@@ -40,8 +40,8 @@ from collections.abc import Iterable
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from mgkg.vocab import MGKG, SCHEMA, Base
 from mgkg.errors import DataError
+from mgkg.vocab import MGKG, SCHEMA, Base
 
 NP = "http://www.nanopub.org/nschema#"
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")

@@ -16,12 +16,14 @@ from rdflib.namespace import OWL, XSD
 from mgkg.build.catalog import catalog_turtle
 from mgkg.build.curation import PageText, load_curation, load_verified_ids
 from mgkg.build.derive import annotate_source_kinds, derive_edges
-from mgkg.errors import ReportedError
 from mgkg.build.export import RELEASE_FILES, serialize_release, write_atomically
 from mgkg.build.grading import Grader
 from mgkg.build.interop import interop_files
 from mgkg.build.ontology import load_ontology
+from mgkg.build.shapes import ontology_shapes
 from mgkg.build.synthesis import flag_upper_limit, synthesize
+from mgkg.build.vocabulary_doc import vocabulary_markdown
+from mgkg.errors import ReportedError
 from mgkg.layout import Paths, project_root
 from mgkg.vocab import Base
 
@@ -29,8 +31,9 @@ from mgkg.vocab import Base
 class ValidationError(ReportedError):
     """The release graph does not conform to the SHACL shapes."""
 
-    def __init__(self, report: str):
+    def __init__(self, report: str, report_graph: Graph | None = None):
         self.report = report
+        self.report_graph = report_graph  # the sh:ValidationReport, for tools that read results
         super().__init__("SHACL validation failed:\n" + report)
 
 
@@ -103,15 +106,17 @@ def assemble(paths: Paths, base: Base) -> tuple[Graph, int]:
 
 
 def shacl_check(graph: Graph, shapes_path: Path, base: Base) -> None:
-    """Validate with pySHACL (no inference: closure is superlinear and not needed)."""
+    """Validate with pySHACL against shapes.ttl and the shapes generated from the ontology
+    (no inference: closure is superlinear and not needed)."""
     from pyshacl import validate  # imported here: pyshacl is slow to import
 
     shapes = rebase_graph(Graph().parse(shapes_path, format="turtle"), base)
-    conforms, _report_graph, report_text = validate(
+    shapes += ontology_shapes(graph, base)  # ranges, domains and closed records, from the ontology
+    conforms, report_graph, report_text = validate(
         graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False
     )
     if not conforms:
-        raise ValidationError(report_text)
+        raise ValidationError(report_text, report_graph)
 
 
 def build(root: Path | None = None, base: Base | None = None, write: bool = True) -> BuildResult:
@@ -124,11 +129,12 @@ def build(root: Path | None = None, base: Base | None = None, write: bool = True
     result = BuildResult(graph=graph, base=base, version=version, derived_edges=derived)
     catalog = catalog_turtle(paths.root / "queries", base)  # graph/catalog.ttl: queries/*.rq as RDF
     if write:
-        result.files = (
-            serialize_release(graph, base, version)
-            | interop_files(graph, base, version, paths.identifiers)
-            | {"catalog.ttl": catalog}
-        )
+        others = interop_files(graph, base, version, paths.identifiers) | {"catalog.ttl": catalog}
+        result.files = serialize_release(graph, base, version, others)
         write_atomically(paths.release, result.files)
         result.written = [paths.release / name for name in RELEASE_FILES]
+        # The data dictionary, generated from what was just released (docs/vocabulary.md).
+        docs = {"vocabulary.md": vocabulary_markdown(graph, base, paths.identifiers)}
+        write_atomically(paths.root / "docs", docs)
+        result.written.append(paths.root / "docs" / "vocabulary.md")
     return result

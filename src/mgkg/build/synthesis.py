@@ -523,6 +523,10 @@ class Synthesizer:
         g.add((node, RDF.subject, s))
         g.add((node, RDF.predicate, p))
         g.add((node, RDF.object, o))
+        # The same content for OWL tools, which set RDF reification aside.
+        g.add((node, m("claimSubject"), s))
+        g.add((node, m("claimPredicate"), p))
+        g.add((node, m("claimValue") if isinstance(o, Literal) else m("claimObject"), o))
         for claim in summary.claims + summary.findings:
             g.add((node, m("summarizes"), claim))
         g.add((node, m("evidenceClass"), m(summary.evidence_class)))

@@ -74,6 +74,12 @@ DOWNLOADS: dict[str, tuple[str, str]] = {
     "kgx/edges.jsonl": ("application/jsonl", "KGX edges as JSON Lines"),
     "nanopub.trig": ("application/trig", "one nanopublication per claim (TriG, trusty URIs)"),
     "mappings.sssom.tsv": ("text/tab-separated-values", "the external identifier mappings (SSSOM)"),
+    "json/claims.json": (
+        "application/ld+json",
+        "every claim and finding as a JSON object (the release context)",
+    ),
+    "json/publications.json": ("application/ld+json", "every publication as a JSON object"),
+    "json/entities.json": ("application/ld+json", "every domain entity as a JSON object"),
 }
 #: Extensions a resource may be asked for, -> protocol format.
 RDF_EXTENSIONS = {".ttl": "ttl", ".nt": "nt", ".jsonld": "jsonld", ".rdf": "rdfxml"}

@@ -40,7 +40,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from mgkg.errors import DataError, UsageError, UserError
 from mgkg.web import protocol as sp
-from mgkg.web.pages import ASSETS, CSP
+from mgkg.web.pages import ASSETS, CSP, OWL_NS
 from mgkg.web.settings import ServerConfig
 
 log = logging.getLogger("mgkg.web.server")
@@ -139,6 +139,10 @@ class App:
             return html_response(200, downloads_page(self.site))
         if path.startswith("/downloads/"):
             return self.download(path[len("/downloads/") :], headers)
+        if path.startswith("/graph/"):  # the dump IRIs the VoID description publishes ({base}graph/NAME)
+            return self.download(path[len("/graph/") :], headers)
+        if path.startswith("/ontology/"):  # the ontology's version IRI ({base}ontology/VERSION)
+            return self.ontology_version(path[len("/ontology/") :], headers)
         if path == "/health":
             return self.health()
         if path.startswith("/assets/"):
@@ -381,6 +385,18 @@ class App:
         return self.rdf_or_html(
             headers, RDF_EXTENSIONS.get(ext), self.site.ontology_triples, lambda: ontology_page(self.site)
         )
+
+    def ontology_version(self, rest: str, headers) -> Response:
+        """The version IRI answers as the ontology when it names the version this server holds
+        (``/ontology/0.1.0``, or with an RDF extension ``/ontology/0.1.0.ttl``)."""
+        from mgkg.web.pages import RDF_EXTENSIONS
+
+        ext = next((e for e in RDF_EXTENSIONS if rest.endswith(e)), "")
+        version_iri = f"{self.site.base}ontology/{rest[: len(rest) - len(ext)]}"
+        held = self.site.index.iris(self.site.base + "ontology", OWL_NS + "versionIRI")
+        if version_iri not in held:
+            return self.not_found(headers, f"this server holds the ontology version {', '.join(held)}")
+        return self.ontology(ext, headers)
 
     def rdf_or_html(self, headers, forced: str | None, triples, page) -> Response:
         vary = _vary()
