@@ -757,6 +757,23 @@ def test_serve_without_options_runs_with_the_settings_defaults():
     assert (changed.port, changed.client_parallel) == (0, 2)
 
 
+def test_every_limit_option_names_itself_when_out_of_range():
+    """Each numeric option refuses a value below its floor with a sentence naming the option."""
+    from mgkg.cli import get_parser
+    from mgkg.cli.serve import LIMITS, config_from_args
+    from mgkg.errors import UsageError
+    from mgkg.web.settings import ServerConfig
+
+    assert {limit.field for limit in LIMITS} <= set(ServerConfig.__dataclass_fields__)
+    for limit in LIMITS:
+        below = limit.minimum if limit.strict else limit.minimum - 1
+        args = get_parser().parse_args(["serve", limit.option, str(below)])
+        with pytest.raises(UsageError, match=re.escape(limit.option)):
+            config_from_args(args)
+    scaled = config_from_args(get_parser().parse_args(["serve", "--max-request-kb", "3"]))
+    assert scaled.max_request_bytes == 3 * 1024
+
+
 def test_serve_help_lists_the_options():
     out = subprocess.run(
         [sys.executable, "-m", "mgkg", "serve", "--help"],

@@ -8,22 +8,96 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+from dataclasses import dataclass
 from pathlib import Path
 
 from mgkg.errors import UsageError
-from mgkg.web.settings import (
-    DEFAULT_CACHE_ENTRIES,
-    DEFAULT_HEADER_TIMEOUT,
-    DEFAULT_HOST,
-    DEFAULT_MAX_REQUEST,
-    DEFAULT_MAX_RESULT_MB,
-    DEFAULT_MAX_ROWS,
-    DEFAULT_MEMORY_MB,
-    DEFAULT_PARALLEL,
-    DEFAULT_PORT,
-    DEFAULT_SECONDS_PER_MINUTE,
-    DEFAULT_TIMEOUT,
-    ServerConfig,
+from mgkg.web.settings import DEFAULT_HOST, DEFAULT_PORT, ServerConfig
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A numeric option of ``mgkg serve``: the :class:`ServerConfig` field it sets and its rule.
+
+    One row per limit says its default (read from ``ServerConfig``, so the default lives in
+    one place), its unit on the command line, and the lowest value that makes sense; the
+    parser, the help text and the usage check are all derived from it.
+    """
+
+    option: str
+    field: str
+    help: str
+    #: The field's unit per the option's (the option in KiB, the field in bytes: 1024).
+    scale: int = 1
+    #: The lowest value allowed; ``strict`` means the value must be above it.
+    minimum: float = 0
+    strict: bool = False
+    #: What 0 means, when 0 switches the limit off.
+    zero: str | None = None
+    #: The unit named in the error message ("seconds").
+    unit: str = ""
+
+    def default(self) -> int | float:
+        value = getattr(ServerConfig(), self.field)
+        return value // self.scale if isinstance(value, int) else value / self.scale
+
+    def check(self, value: float) -> None:
+        unit = f" {self.unit}" if self.unit else ""
+        if self.strict and value <= self.minimum:
+            raise UsageError(f"{self.option} must be more than {self.minimum:g}{unit}")
+        if not self.strict and value < self.minimum:
+            if self.minimum == 0:
+                raise UsageError(f"{self.option} cannot be negative")
+            raise UsageError(f"{self.option} must be at least {self.minimum:g}{unit}")
+
+    @property
+    def dest(self) -> str:
+        return self.option.removeprefix("--").replace("-", "_")
+
+
+LIMITS: tuple[Limit, ...] = (
+    Limit("--timeout", "timeout", "seconds per query", strict=True, unit="seconds"),
+    Limit("--max-rows", "max_rows", "rows or triples per answer", minimum=1),
+    Limit(
+        "--max-request-kb",
+        "max_request_bytes",
+        "largest request body or query, in KiB",
+        scale=1024,
+        minimum=1,
+    ),
+    Limit(
+        "--worker-memory-mb",
+        "memory_mb",
+        "memory a query may add to its worker, in MiB",
+        zero="no limit",
+    ),
+    Limit(
+        "--max-result-mb",
+        "max_result_bytes",
+        "largest answer, in MiB; larger ones get 413",
+        scale=1024 * 1024,
+        zero="no limit",
+    ),
+    Limit(
+        "--client-parallel",
+        "client_parallel",
+        "queries one client (address) may run at once; more get 429",
+        zero="no limit",
+    ),
+    Limit(
+        "--client-seconds",
+        "client_seconds",
+        "seconds of query time one client may use per minute; more get 429",
+        zero="no limit",
+    ),
+    Limit(
+        "--header-timeout",
+        "header_timeout",
+        "seconds a client has to send its request headers; slower ones get 408",
+        strict=True,
+        unit="seconds",
+    ),
+    Limit("--cache", "cache_entries", "answers kept for identical requests", zero="no cache"),
 )
 
 
@@ -31,18 +105,10 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
     """The server settings the options ask for; a usage mistake raises :class:`UsageError`."""
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535, not {args.port}")
-    if args.max_rows < 1:
-        raise UsageError("--max-rows must be at least 1")
-    if args.max_request_kb < 1:
-        raise UsageError("--max-request-kb must be at least 1")
+    for limit in LIMITS:
+        limit.check(getattr(args, limit.dest))
     if args.public_url and not args.public_url.startswith(("http://", "https://")):
         raise UsageError(f"--public-url must be an http(s) URL, not {args.public_url!r}")
-    if args.header_timeout <= 0:
-        raise UsageError("--header-timeout must be more than 0 seconds")
-    if args.max_result_mb < 0 or args.client_parallel < 0 or args.client_seconds < 0 or args.cache < 0:
-        raise UsageError(
-            "--max-result-mb, --client-parallel, --client-seconds and --cache cannot be negative"
-        )
     for proxy in args.trusted_proxy or ():
         try:
             ipaddress.ip_network(proxy, strict=False)
@@ -51,22 +117,14 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
     config = ServerConfig(
         host=args.host,
         port=args.port,
-        timeout=args.timeout,
-        max_rows=args.max_rows,
-        max_request_bytes=args.max_request_kb * 1024,
         allow_services=tuple(args.allow_service or ()),
         release=Path(args.input) if args.input else None,
         root=Path(args.root).resolve() if getattr(args, "root", None) else None,
         public_url=args.public_url,
-        memory_mb=args.worker_memory_mb,
         quiet=args.quiet,
         keep_worker_network=args.keep_worker_network,
-        max_result_bytes=args.max_result_mb * 1024 * 1024,
         trusted_proxies=tuple(args.trusted_proxy or ()),
-        client_parallel=args.client_parallel,
-        client_seconds=args.client_seconds,
-        cache_entries=args.cache,
-        header_timeout=args.header_timeout,
+        **{limit.field: getattr(args, limit.dest) * limit.scale for limit in LIMITS},
     )
     if args.workers is not None:
         config.workers = args.workers
@@ -95,24 +153,6 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--workers", type=int, help="query worker processes (default: CPUs, 4 to 8)")
     p.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT,
-        help=f"seconds per query (default {DEFAULT_TIMEOUT:g})",
-    )
-    p.add_argument(
-        "--max-rows",
-        type=int,
-        default=DEFAULT_MAX_ROWS,
-        help=f"rows or triples per answer (default {DEFAULT_MAX_ROWS})",
-    )
-    p.add_argument(
-        "--max-request-kb",
-        type=int,
-        default=DEFAULT_MAX_REQUEST // 1024,
-        help=f"largest request body or query, in KiB (default {DEFAULT_MAX_REQUEST // 1024})",
-    )
-    p.add_argument(
         "--allow-service",
         action="append",
         metavar="URL",
@@ -125,48 +165,20 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "namespaces; SERVICE is then refused by reading the query alone)",
     )
     p.add_argument(
-        "--worker-memory-mb",
-        type=int,
-        default=DEFAULT_MEMORY_MB,
-        help=f"memory a query may add to its worker, in MiB (default {DEFAULT_MEMORY_MB}; 0: no limit)",
-    )
-    p.add_argument(
-        "--max-result-mb",
-        type=int,
-        default=DEFAULT_MAX_RESULT_MB,
-        help=f"largest answer, in MiB; larger ones get 413 (default {DEFAULT_MAX_RESULT_MB}; 0: no limit)",
-    )
-    p.add_argument(
-        "--client-parallel",
-        type=int,
-        default=DEFAULT_PARALLEL,
-        help=f"queries one client (address) may run at once; more get 429 (default {DEFAULT_PARALLEL}; 0: no limit)",
-    )
-    p.add_argument(
-        "--client-seconds",
-        type=float,
-        default=DEFAULT_SECONDS_PER_MINUTE,
-        help="seconds of query time one client may use per minute; more get 429 "
-        f"(default {DEFAULT_SECONDS_PER_MINUTE:g}; 0: no limit)",
-    )
-    p.add_argument(
-        "--header-timeout",
-        type=float,
-        default=DEFAULT_HEADER_TIMEOUT,
-        help=f"seconds a client has to send its request headers; slower ones get 408 (default {DEFAULT_HEADER_TIMEOUT:g})",
-    )
-    p.add_argument(
         "--trusted-proxy",
         action="append",
         metavar="ADDRESS",
         help="a reverse proxy (address or network) whose X-Forwarded-For names the client (repeatable)",
     )
-    p.add_argument(
-        "--cache",
-        type=int,
-        default=DEFAULT_CACHE_ENTRIES,
-        help=f"answers kept for identical requests (default {DEFAULT_CACHE_ENTRIES}; 0: no cache)",
-    )
+    for limit in LIMITS:
+        default = limit.default()
+        off = f"; 0: {limit.zero}" if limit.zero else ""
+        p.add_argument(
+            limit.option,
+            type=type(default),
+            default=default,
+            help=f"{limit.help} (default {default:g}{off})",
+        )
     p.add_argument(
         "--public-url", help="the URL clients use, if behind a proxy (for the service description)"
     )
