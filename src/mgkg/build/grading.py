@@ -279,9 +279,7 @@ class Grader:
         reviewed = self.risk_of_bias_from_reviews(pub)
         if reviewed:
             reasons.append(reviewed)
-        if reasons:
-            return Component("CriterionRiskOfBias", -1, f"{name}: " + "; ".join(reasons) + ".", (pub,))
-        return Component("CriterionRiskOfBias", 0, f"{name}: no risk-of-bias concern recorded.", (pub,))
+        return _judged("CriterionRiskOfBias", pub, name, reasons, -1, "no risk-of-bias concern recorded")
 
     def risk_of_bias_from_reviews(self, pub: URIRef) -> str | None:
         """The risk of bias a review that includes ``pub`` reports for its trials, in words, if any."""
@@ -295,25 +293,9 @@ class Grader:
         size = self.size(pub)
         studies = self._int(pub, "studiesIncluded")
         if pooled is not None and pooled > (size or 0):
-            if pooled < self.threshold:
-                return Component(
-                    "CriterionImprecision",
-                    -1,
-                    f"{pooled} participants across the counted studies, fewer than {self.threshold}.",
-                    (pub,),
-                )
-            return Component(
-                "CriterionImprecision", 0, f"{pooled} participants across the counted studies.", (pub,)
-            )
+            return self._participants(pub, pooled, f"{pooled} participants across the counted studies")
         if size is not None:
-            if size < self.threshold:
-                return Component(
-                    "CriterionImprecision",
-                    -1,
-                    f"{name}: {size} participants, fewer than {self.threshold}.",
-                    (pub,),
-                )
-            return Component("CriterionImprecision", 0, f"{name}: {size} participants.", (pub,))
+            return self._participants(pub, size, f"{name}: {size} participants")
         if studies is not None and studies >= 5:
             return Component(
                 "CriterionImprecision",
@@ -322,6 +304,12 @@ class Grader:
                 (pub,),
             )
         return Component("CriterionImprecision", -1, f"{name}: participant count not recorded.", (pub,))
+
+    def _participants(self, pub: URIRef, count: int, text: str) -> Component:
+        """One rule for a study's own size and a relation's pooled size: below the threshold costs a level."""
+        if count < self.threshold:
+            return Component("CriterionImprecision", -1, f"{text}, fewer than {self.threshold}.", (pub,))
+        return Component("CriterionImprecision", 0, f"{text}.", (pub,))
 
     def _inconsistency(self, pub: URIRef, name: str, start: int, dissenting: list[Item]) -> Component:
         reasons = []
@@ -360,10 +348,7 @@ class Grader:
         co = sorted(self._label(c) for c in self.g.objects(pub, self.m("coSupplement")))
         if co:
             reasons.append(f"{self.studied_nutrient(pub)} was given with " + ", ".join(co))
-        if reasons:
-            change = -min(2, len(reasons))
-            return Component("CriterionIndirectness", change, f"{name}: " + "; ".join(reasons) + ".", (pub,))
-        return Component("CriterionIndirectness", 0, f"{name}: direct evidence.", (pub,))
+        return _judged("CriterionIndirectness", pub, name, reasons, -min(2, len(reasons)), "direct evidence")
 
     # -- writing the result --------------------------------------------------------------
 
@@ -401,6 +386,15 @@ class Grader:
                 for pub in component.based_on:
                     self.g.add((node, self.m("basedOn"), pub))
         return grades
+
+
+def _judged(
+    criterion: str, pub: URIRef, name: str, reasons: list[str], change: int, otherwise: str
+) -> Component:
+    """A criterion judged on the anchor study by a list of reasons: ``change`` if any, else 0 with ``otherwise``."""
+    if reasons:
+        return Component(criterion, change, f"{name}: " + "; ".join(reasons) + ".", (pub,))
+    return Component(criterion, 0, f"{name}: {otherwise}.", (pub,))
 
 
 def grade_claims(graph: Graph, base: Base) -> dict[URIRef, str]:
