@@ -1,0 +1,60 @@
+"""What a researcher reads as data rather than prose: symptom-disorder links, durations in
+days, the terms of the page's own offer, and one "refers to" link per printed citation.
+
+Checked on the committed release with SPARQL, as a researcher would query it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from conftest import ask, select
+
+ID = "https://w3id.org/mgkg/id/"
+
+#: A catalog-style question: the evidence summaries on a disorder *or on its symptoms*
+#: (depressive symptoms count for depressive disorder), with the condition each is about.
+EVIDENCE_ON_DISORDER_AND_SYMPTOMS = """
+SELECT ?condition ?conditionLabel ?summary ?certainty WHERE {
+  VALUES ?disorder { %s }
+  ?condition mgkg:symptomOf? ?disorder .
+  ?condition rdfs:label ?conditionLabel .
+  ?summary a mgkg:EvidenceSummary ; rdf:object ?condition ; mgkg:certainty ?certainty .
+}
+ORDER BY ?condition ?summary
+"""
+
+
+def test_symptoms_link_to_the_disorders_their_definitions_name(store):
+    pairs = {
+        (row["s"].removeprefix(ID), row["d"].removeprefix(ID))
+        for row in select(store, "SELECT ?s ?d WHERE { ?s mgkg:symptomOf ?d }")
+    }
+    assert pairs == {
+        ("anxiety", "anxiety-disorder"),
+        ("panic-attack", "panic-disorder"),
+        ("depressive-symptoms", "depressive-disorder"),
+        ("hyperactivity", "adhd"),
+        ("mood-instability", "bipolar-disorder"),
+        ("early-morning-awakening", "insomnia"),
+    }
+    # every link runs from a symptom to a disorder, and no condition is typed a skos:Concept
+    assert not ask(
+        store,
+        "ASK { ?s mgkg:symptomOf ?d . FILTER NOT EXISTS { ?s a mgkg:Symptom . ?d a mgkg:Disorder } }",
+    )
+    assert not ask(store, "ASK { ?c a skos:Concept }")
+    assert ask(store, "ASK { mgkg:symptomOf a owl:ObjectProperty ; rdfs:domain mgkg:Symptom ; rdfs:range mgkg:Disorder }")
+
+
+def test_evidence_on_a_disorder_takes_in_its_symptoms(store):
+    rows = select(store, EVIDENCE_ON_DISORDER_AND_SYMPTOMS % "kg:depressive-disorder")
+    conditions = {row["condition"].removeprefix(ID) for row in rows}
+    assert conditions == {"depressive-disorder", "depressive-symptoms"}
+    # the symptom side brings evidence the disorder alone does not have
+    on_symptoms = {row["summary"] for row in rows if row["condition"] == ID + "depressive-symptoms"}
+    on_disorder = {row["summary"] for row in rows if row["condition"] == ID + "depressive-disorder"}
+    assert on_symptoms and on_disorder and not on_symptoms & on_disorder
+    # a disorder without linked symptoms answers with its own summaries only
+    rows = select(store, EVIDENCE_ON_DISORDER_AND_SYMPTOMS % "kg:autism-spectrum-disorder")
+    assert {row["condition"].removeprefix(ID) for row in rows} <= {"autism-spectrum-disorder"}
