@@ -44,7 +44,10 @@ def test_symptoms_link_to_the_disorders_their_definitions_name(store):
         "ASK { ?s mgkg:symptomOf ?d . FILTER NOT EXISTS { ?s a mgkg:Symptom . ?d a mgkg:Disorder } }",
     )
     assert not ask(store, "ASK { ?c a skos:Concept }")
-    assert ask(store, "ASK { mgkg:symptomOf a owl:ObjectProperty ; rdfs:domain mgkg:Symptom ; rdfs:range mgkg:Disorder }")
+    assert ask(
+        store,
+        "ASK { mgkg:symptomOf a owl:ObjectProperty ; rdfs:domain mgkg:Symptom ; rdfs:range mgkg:Disorder }",
+    )
 
 
 def test_evidence_on_a_disorder_takes_in_its_symptoms(store):
@@ -58,3 +61,37 @@ def test_evidence_on_a_disorder_takes_in_its_symptoms(store):
     # a disorder without linked symptoms answers with its own summaries only
     rows = select(store, EVIDENCE_ON_DISORDER_AND_SYMPTOMS % "kg:autism-spectrum-disorder")
     assert {row["condition"].removeprefix(ID) for row in rows} <= {"autism-spectrum-disorder"}
+
+
+def test_durations_are_numbers_of_days_beside_the_curated_weeks(store):
+    rows = select(
+        store,
+        "SELECT ?x ?weeks ?days WHERE { ?x mgkg:durationWeeks ?weeks . OPTIONAL { ?x mgkg:durationDays ?days } }",
+    )
+    assert len(rows) >= 6
+    for row in rows:
+        assert row["days"] is not None, row["x"]
+        assert Decimal(row["days"]) == Decimal(row["weeks"]) * 7, row
+    # typed numbers: a researcher compares trials by length in one unit
+    assert ask(store, 'ASK { kg:tarleton2017 mgkg:durationDays "42.0"^^xsd:decimal }')
+    long_trials = {
+        row["p"].removeprefix(ID)
+        for row in select(store, "SELECT ?p WHERE { ?p mgkg:durationDays ?d FILTER (?d >= 56) }")
+    }
+    assert {"abbasi2012", "pouteau2018"} <= long_trials and "tarleton2017" not in long_trials
+
+
+def test_the_pages_takes_n_weeks_statements_keep_their_words_and_gain_days(store):
+    rows = select(
+        store,
+        """SELECT ?min ?max ?quote WHERE { kg:supplementation-mood-6-12-weeks mgkg:qualifierDurationDaysMin ?min ;
+             mgkg:qualifierDurationDaysMax ?max ; mgkg:quotation ?quote }""",
+    )
+    assert [(Decimal(r["min"]), Decimal(r["max"])) for r in rows] == [(Decimal(42), Decimal(84))]
+    assert "6 to 12 weeks" in rows[0]["quote"]
+    # every claim duration in weeks has its days, and none is left without
+    assert not ask(
+        store,
+        """ASK { { ?c mgkg:qualifierDurationWeeksMin ?w FILTER NOT EXISTS { ?c mgkg:qualifierDurationDaysMin ?d } }
+                 UNION { ?c mgkg:qualifierDurationWeeksMax ?w FILTER NOT EXISTS { ?c mgkg:qualifierDurationDaysMax ?d } } }""",
+    )

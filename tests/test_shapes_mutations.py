@@ -404,6 +404,22 @@ def mutations(taken: set[URIRef]) -> list[Mutation]:
             ),
             "value of mgkg:effectValue must be a literal of datatype xsd:decimal",
         ),
+        Mutation(
+            "a duration in days that disagrees with the weeks",
+            node_where(
+                "?x a mgkg:Publication ; mgkg:durationDays ?d",
+                lambda g, n: replace(g, n, M.durationDays, Literal("8.0", datatype=XSD.decimal)),
+            ),
+            "a duration in days equals the curated duration times its days per unit",
+        ),
+        Mutation(
+            "a claim's duration in days without the weeks it counts",
+            node_where(
+                "?x a mgkg:Claim ; mgkg:qualifierDurationWeeksMin ?w",
+                lambda g, n: g.remove((n, M.qualifierDurationWeeksMin, None)),
+            ),
+            "a duration in days equals the curated duration times its days per unit",
+        ),
     ]
 
 

@@ -209,7 +209,7 @@ def read_records(path: Path, display: str) -> list[Located]:
     return data
 
 
-def decimal_literal(value: int | float) -> Literal:
+def decimal_literal(value: int | float | Decimal) -> Literal:
     """An xsd:decimal in canonical form ("4.0", "-0.919"), the same in every serialization."""
     text = format(Decimal(str(value)), "f")
     return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)

@@ -16,6 +16,7 @@ from rdflib.namespace import OWL, XSD
 from mgkg.build.catalog import catalog_turtle
 from mgkg.build.curation import PageText, load_curation, load_verified_ids
 from mgkg.build.derive import annotate_source_kinds, derive_edges
+from mgkg.build.durations import add_durations_in_days
 from mgkg.build.export import RELEASE_FILES, serialize_release, write_atomically
 from mgkg.build.grading import Grader
 from mgkg.build.interop import interop_files
@@ -90,8 +91,9 @@ def load_sources(paths: Paths, base: Base) -> Graph:
 
 
 def grade_and_derive(graph: Graph, base: Base) -> int:
-    """Stage 2: source kinds, upper-limit flags, grades, one summary per relation, then the
-    direct edges (from summaries only); returns edges added."""
+    """Stage 2: durations in days, source kinds, upper-limit flags, grades, one summary per
+    relation, then the direct edges (from summaries only); returns edges added."""
+    add_durations_in_days(graph, base)
     annotate_source_kinds(graph, base)
     flag_upper_limit(graph, base)
     grader = Grader(graph, base)
