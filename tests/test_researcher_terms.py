@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from conftest import ask, select
+from conftest import ROOT, ask, select
 
 ID = "https://w3id.org/mgkg/id/"
 
@@ -94,4 +94,26 @@ def test_the_pages_takes_n_weeks_statements_keep_their_words_and_gain_days(store
         store,
         """ASK { { ?c mgkg:qualifierDurationWeeksMin ?w FILTER NOT EXISTS { ?c mgkg:qualifierDurationDaysMin ?d } }
                  UNION { ?c mgkg:qualifierDurationWeeksMax ?w FILTER NOT EXISTS { ?c mgkg:qualifierDurationDaysMax ?d } } }""",
+    )
+
+
+def test_the_discount_is_data_on_the_relationship_the_page_discloses(store):
+    rows = select(
+        store,
+        """SELECT ?percent ?vendor ?offer ?page WHERE {
+             ?page mgkg:disclosesRelationship kg:taproot-hardy-affiliate .
+             kg:taproot-hardy-affiliate prov:wasDerivedFrom ?page ; mgkg:discountPercent ?percent ;
+               mgkg:discountAppliesTo ?vendor ; mgkg:offerText ?offer ; mgkg:discountCode "Taproot" }""",
+    )
+    assert [(Decimal(r["percent"]), r["vendor"], r["page"]) for r in rows] == [
+        (Decimal(15), ID + "hardy-nutritionals", ID + "taproot-magnesium-page")
+    ]
+    assert ask(store, 'ASK { kg:taproot-hardy-affiliate mgkg:discountPercent "15.0"^^xsd:decimal }')
+    page = (ROOT / "graph" / "reference" / "source-page.txt").read_text(encoding="utf-8")
+    assert rows[0]["offer"] in page and "15%" in rows[0]["offer"]
+    # the page's sentence stays a claim, which (page only) is not asserted as an edge
+    assert ask(
+        store,
+        """ASK { kg:affiliate-discount-15-percent rdf:subject kg:taproot-hardy-affiliate ;
+                 rdf:predicate mgkg:discountPercent ; mgkg:assertedAsEdge false }""",
     )

@@ -127,6 +127,12 @@ def mutations(taken: set[URIRef]) -> list[Mutation]:
         g.add((extra, M.resolutionStatus, M.ResolutionMatches))
         return citation
 
+    def undisclose(g: Graph) -> URIRef:
+        """The page's own offer stands without a summary only while the page discloses it."""
+        relationship = pick("?x a mgkg:CommercialRelationship ; mgkg:discountPercent ?d")(g)
+        g.remove((None, M.disclosesRelationship, relationship))
+        return relationship
+
     def german_label(g: Graph, node: URIRef) -> None:
         replace(g, node, RDFS.label, Literal("Magnesiumoxid", lang="de"))
 
@@ -403,6 +409,16 @@ def mutations(taken: set[URIRef]) -> list[Mutation]:
                 lambda g, n: replace(g, n, M.effectValue, Literal("large")),
             ),
             "value of mgkg:effectValue must be a literal of datatype xsd:decimal",
+        ),
+        Mutation(
+            "an offer's terms on a relationship its source no longer discloses",
+            undisclose,
+            "every direct edge is backed by an evidence summary that asserts it",
+        ),
+        Mutation(
+            "an offer's terms on a node that is not a disclosed relationship",
+            add_triple(ID["hardy-nutritionals"], M.discountPercent, Literal("20.0", datatype=XSD.decimal)),
+            "every direct edge is backed by an evidence summary that asserts it",
         ),
         Mutation(
             "a duration in days that disagrees with the weeks",
