@@ -133,6 +133,11 @@ def mutations(taken: set[URIRef]) -> list[Mutation]:
         g.remove((None, M.disclosesRelationship, relationship))
         return relationship
 
+    def use_deprecated(g: Graph) -> URIRef:
+        """A link an earlier release used; the violation names the deprecated property."""
+        g.add((ID["cite-nih-2024"], M.mostLikelyRefersTo, ID["noah2021"]))
+        return M.mostLikelyRefersTo
+
     def german_label(g: Graph, node: URIRef) -> None:
         replace(g, node, RDFS.label, Literal("Magnesiumoxid", lang="de"))
 
@@ -419,6 +424,19 @@ def mutations(taken: set[URIRef]) -> list[Mutation]:
             "an offer's terms on a node that is not a disclosed relationship",
             add_triple(ID["hardy-nutritionals"], M.discountPercent, Literal("20.0", datatype=XSD.decimal)),
             "every direct edge is backed by an evidence summary that asserts it",
+        ),
+        Mutation(
+            "a printed citation that refers to two publications",
+            node_where(
+                "?x a mgkg:PrintedCitation ; mgkg:refersTo ?r",
+                lambda g, n: g.add((n, M.refersTo, ID["mah2021"])),
+            ),
+            "a printed citation refers to one publication",
+        ),
+        Mutation(
+            "a deprecated citation link in the data",
+            use_deprecated,
+            "a deprecated property is used",
         ),
         Mutation(
             "a duration in days that disagrees with the weeks",

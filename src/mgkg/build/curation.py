@@ -115,6 +115,9 @@ RETIRED_FIELDS = {
     "elementalMgPerDay": f"the publication field 'dose: {AMOUNT_EXAMPLE}'",
     "amountMgPerDay": f"the reference value field 'amount: {AMOUNT_EXAMPLE}'",
     "qualifierDoseMgPerDay": f"qualifier 'dose: {AMOUNT_EXAMPLE}'",
+    "mostLikelyRefersTo": "'refersTo: <the one publication id>', and name the other records the "
+    "citation was compared with in its discrepancies ('comparedWith')",
+    "matchesRecord": "'refersTo: <the publication id>' (the audit's resolutionStatus says it matches)",
 }
 #: Up to this many valid names, an unknown name's error lists them all when none is close.
 SHOW_ALL_BELOW = 40
