@@ -210,10 +210,14 @@ def test_the_five_studies_as_printed_and_their_real_records(
     linked = {
         r["r"].rsplit("/", 1)[-1]
         for r in select(
-            store, f"SELECT ?r WHERE {{ kg:{citation} mgkg:mostLikelyRefersTo|mgkg:matchesRecord ?r }}"
+            store,
+            f"""SELECT ?r WHERE {{ {{ kg:{citation} mgkg:refersTo ?r }} UNION
+                {{ ?a mgkg:audits kg:{citation} . ?d mgkg:discrepancyOf ?a ; mgkg:comparedWith ?r }} }}""",
         )
     }
     assert records <= linked
+    # one "refers to" link per printed citation; other records are named by its discrepancies
+    assert len(select(store, f"SELECT ?r WHERE {{ kg:{citation} mgkg:refersTo ?r }}")) == 1
     assert ask(store, f"ASK {{ ?c mgkg:citesAsPrinted kg:{citation} ; prov:wasDerivedFrom {PAGE} }}")
 
 
@@ -228,7 +232,7 @@ def test_real_records_carry_standard_identifiers(store):
         and rows[0]["doi"] == "10.1371/journal.pone.0180067"
         and rows[0]["year"] == "2017"
     )
-    assert ask(store, "ASK { kg:cite-tarleton-2017 mgkg:matchesRecord kg:tarleton2017 }")
+    assert ask(store, "ASK { kg:cite-tarleton-2017 mgkg:refersTo kg:tarleton2017 }")
 
 
 def test_absorption_and_side_effects(store):

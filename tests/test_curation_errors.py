@@ -171,6 +171,13 @@ CASES = {
         7,
         r"qualifier 'dose_mg_per_day' was retired: use qualifier 'dose: \{value: 300, unit: mg/day",
     ),
+    "retired several-records citation link": (
+        "publications.yaml",
+        "- id: test-cite-retired\n  type: PrintedCitation\n  label: T\n  printed: T\n"
+        "  sources: [taproot-magnesium-page]\n  properties:\n    mostLikelyRefersTo: [noah2021, pouteau2018]\n",
+        6,
+        r"property 'mostLikelyRefersTo' was retired: use 'refersTo: <the one publication id>'.*'comparedWith'",
+    ),
     "unknown unit lists the units": (
         "publications.yaml",
         "- id: test-bad-unit\n  type: JournalArticle\n  title: T\n  authors: [A B]\n  year: 2020\n"

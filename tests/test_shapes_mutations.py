@@ -127,6 +127,17 @@ def mutations(taken: set[URIRef]) -> list[Mutation]:
         g.add((extra, M.resolutionStatus, M.ResolutionMatches))
         return citation
 
+    def undisclose(g: Graph) -> URIRef:
+        """The page's own offer stands without a summary only while the page discloses it."""
+        relationship = pick("?x a mgkg:CommercialRelationship ; mgkg:discountPercent ?d")(g)
+        g.remove((None, M.disclosesRelationship, relationship))
+        return relationship
+
+    def use_deprecated(g: Graph) -> URIRef:
+        """A link an earlier release used; the violation names the deprecated property."""
+        g.add((ID["cite-nih-2024"], M.mostLikelyRefersTo, ID["noah2021"]))
+        return M.mostLikelyRefersTo
+
     def german_label(g: Graph, node: URIRef) -> None:
         replace(g, node, RDFS.label, Literal("Magnesiumoxid", lang="de"))
 
@@ -403,6 +414,45 @@ def mutations(taken: set[URIRef]) -> list[Mutation]:
                 lambda g, n: replace(g, n, M.effectValue, Literal("large")),
             ),
             "value of mgkg:effectValue must be a literal of datatype xsd:decimal",
+        ),
+        Mutation(
+            "an offer's terms on a relationship its source no longer discloses",
+            undisclose,
+            "every direct edge is backed by an evidence summary that asserts it",
+        ),
+        Mutation(
+            "an offer's terms on a node that is not a disclosed relationship",
+            add_triple(ID["hardy-nutritionals"], M.discountPercent, Literal("20.0", datatype=XSD.decimal)),
+            "every direct edge is backed by an evidence summary that asserts it",
+        ),
+        Mutation(
+            "a printed citation that refers to two publications",
+            node_where(
+                "?x a mgkg:PrintedCitation ; mgkg:refersTo ?r",
+                lambda g, n: g.add((n, M.refersTo, ID["mah2021"])),
+            ),
+            "a printed citation refers to one publication",
+        ),
+        Mutation(
+            "a deprecated citation link in the data",
+            use_deprecated,
+            "a deprecated property is used",
+        ),
+        Mutation(
+            "a duration in days that disagrees with the weeks",
+            node_where(
+                "?x a mgkg:Publication ; mgkg:durationDays ?d",
+                lambda g, n: replace(g, n, M.durationDays, Literal("8.0", datatype=XSD.decimal)),
+            ),
+            "a duration in days equals the curated duration times its days per unit",
+        ),
+        Mutation(
+            "a claim's duration in days without the weeks it counts",
+            node_where(
+                "?x a mgkg:Claim ; mgkg:qualifierDurationWeeksMin ?w",
+                lambda g, n: g.remove((n, M.qualifierDurationWeeksMin, None)),
+            ),
+            "a duration in days equals the curated duration times its days per unit",
         ),
     ]
 

@@ -52,6 +52,7 @@ STANDARD_PREFIXES: dict[str, str] = {
     "biolink": "https://w3id.org/biolink/vocab/",
     "qudt": "http://qudt.org/schema/qudt/",
     "unit": "http://qudt.org/vocab/unit/",
+    "sh": "http://www.w3.org/ns/shacl#",  # the query catalog's nodes in the release
 }
 
 

@@ -21,7 +21,7 @@ FABIO = Namespace(STANDARD_PREFIXES["fabio"])
 PRISM = Namespace(STANDARD_PREFIXES["prism"])
 SCHEMA = Namespace(STANDARD_PREFIXES["schema"])
 VOID = Namespace(STANDARD_PREFIXES["void"])
-SH = Namespace("http://www.w3.org/ns/shacl#")  # only the shapes use it; the release binds no sh:
+SH = Namespace(STANDARD_PREFIXES["sh"])  # the shapes, and the catalog queries in the release
 QUDT = Namespace(STANDARD_PREFIXES["qudt"])
 
 

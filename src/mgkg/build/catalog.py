@@ -438,6 +438,7 @@ def catalog_graph(catalog: Iterable[CatalogQuery], base=None):
             graph.add((pnode, RDF.type, SH.Parameter))
             graph.add((pnode, SH.path, URIRef(f"{node}#{param.name}")))
             graph.add((pnode, SH.name, Literal(param.name)))
+            graph.add((pnode, RDFS.label, Literal(f"{param.name} (parameter of {query.name})", lang="en")))
             if param.description:
                 graph.add((pnode, SH.description, Literal(param.description, lang="en")))
             if param.type == "iri":

@@ -115,6 +115,9 @@ RETIRED_FIELDS = {
     "elementalMgPerDay": f"the publication field 'dose: {AMOUNT_EXAMPLE}'",
     "amountMgPerDay": f"the reference value field 'amount: {AMOUNT_EXAMPLE}'",
     "qualifierDoseMgPerDay": f"qualifier 'dose: {AMOUNT_EXAMPLE}'",
+    "mostLikelyRefersTo": "'refersTo: <the one publication id>', and name the other records the "
+    "citation was compared with in its discrepancies ('comparedWith')",
+    "matchesRecord": "'refersTo: <the publication id>' (the audit's resolutionStatus says it matches)",
 }
 #: Up to this many valid names, an unknown name's error lists them all when none is close.
 SHOW_ALL_BELOW = 40
@@ -209,7 +212,7 @@ def read_records(path: Path, display: str) -> list[Located]:
     return data
 
 
-def decimal_literal(value: int | float) -> Literal:
+def decimal_literal(value: int | float | Decimal) -> Literal:
     """An xsd:decimal in canonical form ("4.0", "-0.919"), the same in every serialization."""
     text = format(Decimal(str(value)), "f")
     return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)

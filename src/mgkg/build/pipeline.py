@@ -13,9 +13,10 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, XSD
 
-from mgkg.build.catalog import catalog_turtle
+from mgkg.build.catalog import catalog_graph, catalog_turtle, load_catalog
 from mgkg.build.curation import PageText, load_curation, load_verified_ids
 from mgkg.build.derive import annotate_source_kinds, derive_edges
+from mgkg.build.durations import add_durations_in_days
 from mgkg.build.export import RELEASE_FILES, serialize_release, write_atomically
 from mgkg.build.grading import Grader
 from mgkg.build.interop import interop_files
@@ -25,7 +26,7 @@ from mgkg.build.synthesis import flag_upper_limit, synthesize
 from mgkg.build.vocabulary_doc import vocabulary_markdown
 from mgkg.errors import ReportedError
 from mgkg.layout import Paths, project_root
-from mgkg.vocab import Base
+from mgkg.vocab import DEFAULT_BASE, SCHEMA, SH, Base
 
 
 class ValidationError(ReportedError):
@@ -54,8 +55,14 @@ def ontology_version(graph: Graph, base: Base) -> str:
     return str(version) if version is not None else "0"
 
 
+#: Properties whose literal values are SPARQL texts (the catalog's queries): their project IRIs
+#: move with the base too, or a query would ask about the old base's nodes.
+QUERY_TEXTS = (SH.select, SH.ask, SH.construct, SCHEMA.text)
+
+
 def rebase_graph(graph: Graph, base: Base) -> Graph:
-    """The same graph with every default-base IRI (and SHACL prefix declaration) moved onto ``base``."""
+    """The same graph with every default-base IRI (in IRIs, SHACL prefix declarations and
+    query texts) moved onto ``base``."""
     if base == Base():
         return graph
     moved = Graph()
@@ -68,12 +75,19 @@ def rebase_graph(graph: Graph, base: Base) -> Graph:
         return term
 
     for s, p, o in graph:
+        if p in QUERY_TEXTS and isinstance(o, Literal):
+            o = Literal(str(o).replace(DEFAULT_BASE, base.iri), lang=o.language, datatype=o.datatype)
         moved.add((move(s), move(p), move(o)))
     return moved
 
 
 def load_sources(paths: Paths, base: Base) -> Graph:
-    """Stage 1: the ontology and the checked curation records in one graph."""
+    """Stage 1: the ontology, the checked curation records and the query catalog in one graph.
+
+    The catalog (one ``sh:SPARQLExecutable`` per ``queries/*.rq``) goes into the release, so
+    every store that holds the release can list its example queries with SPARQL; the same
+    triples are written alone as ``graph/catalog.ttl`` for the service description.
+    """
     ontology = load_ontology(paths.ontology)
     data = load_curation(
         paths.curation,
@@ -86,12 +100,15 @@ def load_sources(paths: Paths, base: Base) -> Graph:
     graph = rebase_graph(ontology.graph, base)
     for triple in sorted(data):
         graph.add(triple)
+    for triple in sorted(catalog_graph(load_catalog(paths.queries), base)):
+        graph.add(triple)
     return graph
 
 
 def grade_and_derive(graph: Graph, base: Base) -> int:
-    """Stage 2: source kinds, upper-limit flags, grades, one summary per relation, then the
-    direct edges (from summaries only); returns edges added."""
+    """Stage 2: durations in days, source kinds, upper-limit flags, grades, one summary per
+    relation, then the direct edges (from summaries only); returns edges added."""
+    add_durations_in_days(graph, base)
     annotate_source_kinds(graph, base)
     flag_upper_limit(graph, base)
     grader = Grader(graph, base)
@@ -127,7 +144,7 @@ def build(root: Path | None = None, base: Base | None = None, write: bool = True
     shacl_check(graph, paths.shapes, base)
     version = ontology_version(graph, base)
     result = BuildResult(graph=graph, base=base, version=version, derived_edges=derived)
-    catalog = catalog_turtle(paths.root / "queries", base)  # graph/catalog.ttl: queries/*.rq as RDF
+    catalog = catalog_turtle(paths.queries, base)  # graph/catalog.ttl: the catalog triples of the release
     if write:
         others = interop_files(graph, base, version, paths.identifiers) | {"catalog.ttl": catalog}
         result.files = serialize_release(graph, base, version, others)
