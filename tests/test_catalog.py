@@ -261,6 +261,45 @@ def test_json_results_are_written_as_pyoxigraph_writes_them():
     assert ask == store.query("ASK { ?s ?p ?o }").serialize(format=pyoxigraph.QueryResultsFormat.JSON) + b"\n"
 
 
+def test_unread_answers_are_written_by_pyoxigraph_as_read_rows_would_be(engine):
+    """An answer nobody has read goes to pyoxigraph's writer; it must be the document the rows
+    written in Python give, in every format, and the rows must still be there afterwards."""
+    from mgkg.query.engine import RESULT_FORMATS, Result, prepare, serialize
+
+    for query in catalog_queries():
+        if query.form != "SELECT":
+            continue
+        prepared = prepare(query, {}, engine)
+        read = engine.run(prepared)
+        rows = read.rows  # read in Python: serialize writes them itself
+        assert rows, f"{query.name}: no rows on the release"
+        for fmt in RESULT_FORMATS:
+            unread = engine.run(prepared)
+            assert unread.take_unread() is not None  # nothing read it yet
+            native = serialize(engine.run(prepared), fmt)
+            assert native == serialize(read, fmt), f"{query.name} as {fmt}"
+        after = engine.run(prepared)
+        first = serialize(after, "json")
+        assert after.rows == rows and serialize(after, "json") == first, query.name
+        assert serialize(Result("SELECT", read.variables, rows), "csv") == serialize(
+            engine.run(prepared), "csv"
+        )
+        assert engine.run(prepared).limited(3).rows == rows[:3]
+
+
+def test_a_query_failing_while_its_answer_is_read_names_the_query(engine):
+    """pyoxigraph evaluates as the answer is read, so an error can come after ``run``: it is still a
+    clear error naming the query (here a SERVICE the engine cannot call), never a traceback."""
+    from mgkg.errors import DataError
+    from mgkg.query.engine import LocalEngine, Prepared, serialize
+
+    text = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    local = LocalEngine(engine.store, allow_services=("http://127.0.0.1:9/sparql",))
+    for read in (lambda r: r.rows, lambda r: serialize(r, "json"), lambda r: r.limited(1)):
+        with pytest.raises(DataError, match=r"^<bad>: the query failed"):
+            read(local.run(Prepared(text, "SELECT", source="<bad>")))
+
+
 # ---------------------------------------------------------------------------
 # The catalog as RDF (graph/catalog.ttl)
 # ---------------------------------------------------------------------------
