@@ -176,16 +176,23 @@ def test_every_query_declares_its_prefixes_and_runs_with_its_defaults(engine):
 
 
 def test_substitution_and_values_binding_agree(engine):
-    """Local binding (pyoxigraph substitutions) and the VALUES block sent to endpoints give the same rows."""
+    """The VALUES block both engines bind with and pyoxigraph's substitutions give the same rows, so the
+    choice of VALUES (faster: pyoxigraph plans with the values known) changes no answer."""
     from mgkg.query.engine import materialize, prepare
 
     for query in catalog_queries():
         prepared = prepare(query, {}, engine)
         if not prepared.bindings:
             continue
-        substituted = engine.run(prepared)
-        with_values = materialize(engine.store.query(prepared.with_values()), query.form)
-        assert same_answer(substituted, with_values, query.text), query.name
+        with_values = engine.run(prepared)
+        assert "VALUES" in prepared.with_values() and prepared.with_values() != query.text
+        substitutions = {pyoxigraph.Variable(k): v for k, v in prepared.bindings.items()}
+        try:
+            answer = engine.store.query(query.text, substitutions=substitutions)
+        except RuntimeError as exc:  # substitutes projected variables only
+            assert "projection" in str(exc), query.name
+            continue
+        assert same_answer(materialize(answer, query.form), with_values, query.text), query.name
 
 
 def test_general_queries_project_their_parameters(engine):
