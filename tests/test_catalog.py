@@ -195,6 +195,16 @@ def test_substitution_and_values_binding_agree(engine):
         assert same_answer(materialize(answer, query.form), with_values, query.text), query.name
 
 
+def test_a_parameter_in_the_values_block_is_only_ever_its_value(engine):
+    """The VALUES block is text: quotes, braces, escapes and newlines in a value must stay in the value."""
+    from mgkg.query.engine import adhoc_query, prepare
+
+    hostile = "x\" ) } } UNION { ?s ?p ?o } #\n\\\"\\u0022 ''' é"
+    query = adhoc_query("SELECT ?t ?n WHERE { BIND(1 AS ?n) }")
+    result = engine.run(prepare(query, {"t": hostile}, engine, {"t": "string"}))
+    assert [(row[0].value, row[1].value) for row in result.rows] == [(hostile, "1")]
+
+
 def test_general_queries_project_their_parameters(engine):
     """pyoxigraph substitutes only projected variables; the general queries all project theirs."""
     from mgkg.query.engine import prepare

@@ -9,11 +9,12 @@ Binding (never string concatenation of user text):
   WHERE group, written from the terms' own serialization (IRIs pyoxigraph has validated,
   literals escaped). Not a trailing VALUES clause: that would join after LIMIT and
   aggregation (as rdflib's ``initBindings`` does against a remote store, which answers
-  differently from a local one). The embedded engine used pyoxigraph ``substitutions``
-  (SEP-0007) before: they give the same answers, but pyoxigraph plans the query as if
-  the variable were free and binds it afterwards, so a parameter did not narrow the
-  search (at 10^6 triples ``summaries-for-entity`` took 1 s that way, 20 ms with
-  VALUES). A query with no WHERE group to open (``DESCRIBE <iri>``) keeps substitutions.
+  differently from a local one). Not pyoxigraph's ``substitutions`` (SEP-0007) either,
+  although they give the same answers: pyoxigraph plans the query as if a substituted
+  variable were free and binds it afterwards, so the parameter does not narrow the
+  search (at 10^6 triples ``summaries-for-entity`` takes 1 s that way, 20 ms with
+  VALUES). Only a query with no WHERE group to open (``DESCRIBE <iri>``) is given its
+  terms as substitutions.
 
 Results are the same whichever engine ran the query: the remote endpoint is asked for
 SPARQL JSON results (SELECT, ASK) or N-Triples (CONSTRUCT, DESCRIBE), one media type per
