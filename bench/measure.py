@@ -139,6 +139,8 @@ def run_queries(
             if kind == "ready":
                 info.setdefault("ready_seconds", event["seconds"])
                 info["peak_mb"] = max(info.get("peak_mb", 0), event["peak_mb"])
+                if "round_trip" in event:
+                    info.setdefault("round_trip", event["round_trip"])
             elif kind == "start":
                 current = event["query"]
                 current_budget = event["budget"]
