@@ -746,7 +746,8 @@ def render(results: dict, made: list[str], images: Path, out: Path, data: Path) 
             "Every query of `queries/*.rq` with its default parameters, on every graph, each engine in its own "
             "process, producing the same answer document: **mgkg** is our path as `mgkg query NAME "
             "--format json` runs it (bind parameters, `LocalEngine.run`, `mgkg.query.engine.serialize`; "
-            "N-Triples for CONSTRUCT); **pyoxigraph** runs `Store.query` with the same bound terms on the "
+            "N-Triples for CONSTRUCT); **pyoxigraph** runs `Store.query` on the text our path sends (the "
+            "parameters as a VALUES block opening the WHERE group) on the "
             "same read-only on-disk store and serializes with pyoxigraph; **pyoxigraph (memory)** does the "
             "same on an in-memory store; **mgkg (memory)** is our path on an in-memory store (what a "
             "long-lived process would use); **Virtuoso** is our path against Virtuoso 7.2 (`mgkg query "
@@ -1107,7 +1108,7 @@ def render(results: dict, made: list[str], images: Path, out: Path, data: Path) 
         )
     add("\n## Reproducing\n\n")
     add(
-        "```sh\nmake bench        # this document, its plots and bench/results/full.json (30-45 minutes)\n"
+        "```sh\nmake bench        # this document, its plots and bench/results/full.json (about an hour on 2 cores)\n"
         "make bench-quick  # the CI mode: under a minute, .cache/bench/quick/report.md, exits 1 on a failed guard\n"
         "python -m bench.generate --triples 1e6 -o big.ttl   # a generated graph on its own\n```\n\n"
         "See `bench/README.md` for what each suite does and how to run one alone.\n"

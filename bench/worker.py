@@ -252,20 +252,15 @@ def _mgkg_runner(q, local, queries):
 
 
 def _raw_runner(ox, store, prepared):
-    """Raw pyoxigraph: ``Store.query`` with the same bound terms, pyoxigraph's own serializer."""
+    """Raw pyoxigraph: ``Store.query`` on the text our path sends (the parameters bound as a
+    VALUES block opening the WHERE group, as ``Prepared.with_values`` writes it), serialized by
+    pyoxigraph itself: the difference from our path is our layer, not the query's plan."""
 
     def runner(name: str):
-        p = prepared[name]
-        text, substitutions = p.text, {ox.Variable(k): v for k, v in p.bindings.items()} or None
-        try:
-            store.query(text, substitutions=substitutions)
-        except RuntimeError as exc:  # a parameter that is not projected: the VALUES form
-            if "projection" not in str(exc):
-                raise
-            text, substitutions = p.with_values(), None
+        text = prepared[name].with_values()
 
         def run() -> bytes:
-            answer = store.query(text, substitutions=substitutions)
+            answer = store.query(text)
             if isinstance(answer, ox.QueryTriples):
                 return answer.serialize(format=ox.RdfFormat.N_TRIPLES)
             return answer.serialize(format=ox.QueryResultsFormat.JSON)
