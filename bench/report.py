@@ -1147,8 +1147,9 @@ def _run_note(results: dict, graph: str, engines: dict) -> str:
     skipped = [SHORT[e] for e in (special or {}).get("skip", [])]
     if skipped:
         note += (
-            f"Not run at this size: {', '.join(skipped)} (a reference for our overhead on the same store, "
-            f"judged at {GRAPH_LABEL[TARGET]}; the on-disk store is measured here through our path, mgkg). "
+            f"Not run at this size: {', '.join(skipped)} (the references for our overhead, judged at "
+            f"{GRAPH_LABEL[TARGET]}, left out to keep the run bounded; both store kinds are measured here "
+            "through our path). "
         )
     if "rdflib" not in engines and scale_of(graph) > scale_of(TARGET):
         estimate = rdflib_estimate(results, graph)
