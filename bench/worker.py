@@ -217,7 +217,10 @@ def task_queries(
         try:
             samples, output = _timed_runs(run, repeats, seconds)
         except Exception as exc:  # noqa: BLE001 (an engine's failure is data; the next query still runs)
-            emit(event="done", query=query.name, error=f"{type(exc).__name__}: {exc}"[:300])
+            if server_limit and any(mark in str(exc) for mark in SERVER_TIMEOUTS):
+                emit(event="done", query=query.name, timeout=seconds)  # stopped at the server's limit
+            else:
+                emit(event="done", query=query.name, error=f"{type(exc).__name__}: {exc}"[:300])
             continue
         if server_limit and max(samples) >= 0.95 * server_limit:
             # The server stopped the query at its limit and answered with what it had
@@ -226,6 +229,10 @@ def task_queries(
             continue
         emit(event="done", query=query.name, times=samples, rows=_count_rows(query.form, output))
 
+
+# How a server says it stopped a query at its time limit having nothing to answer yet
+# (Virtuoso: SQL state S1T00, "SR171: Transaction timed out").
+SERVER_TIMEOUTS = ("S1T00", "SR171")
 
 # Engines whose queries run in a forked child killed at the budget: the child shares the
 # loaded graph copy-on-write, so a query past its budget costs no reload (rdflib's parse
