@@ -607,7 +607,8 @@ def merge_partial(previous: dict, results: dict, suites: set[str], config: Confi
     for key in ("profiles", "patterns", "build", "coldstart", "viz", "endpoint"):
         if key in results:
             previous[key] = results[key]
-    refreshed = previous.get("refreshed", {})
+    refreshed = {k: v for k, v in previous.get("refreshed", {}).items() if k in ("runs", "load", "queries")}
+    refreshed["queries"] = {g: v for g, v in refreshed.get("queries", {}).items() if isinstance(v, dict)}
     refreshed.setdefault("runs", []).append({"at": results["started"], "suites": sorted(suites)})
     if "load" in results:  # per graph: the engines of one graph are always from one run
         for graph, engines in results["load"].items():
