@@ -267,6 +267,17 @@ def test_syntax_error_gives_line_and_column(capsysbinary):
     assert code == 2 and re.match(r"mgkg query: <expression>:3:\d+: syntax error: expected", err), err
 
 
+def test_syntax_error_with_a_parameter_points_into_the_query_as_written(capsysbinary):
+    """Parameters go in a VALUES block inserted after the WHERE group's brace; the column of an error
+    after it on that line is the one in the text the user wrote."""
+    text = "SELECT ?x WHERE { ?x ?y ?z ) }"
+    code, unbound = mgkg_error(capsysbinary, "query", "-e", text)
+    # the error is past the point where the VALUES block goes
+    assert code == 2 and unbound.startswith("mgkg query: <expression>:1:31: "), unbound
+    code, bound = mgkg_error(capsysbinary, "query", "-e", text, "--param", "x=kg:magnesium")
+    assert code == 2 and bound == unbound
+
+
 def test_syntax_error_in_a_file_names_the_file(tmp_path, capsysbinary):
     path = tmp_path / "broken.rq"
     path.write_text("#+ title: broken\n#+ description: d\nSELECT ?x WHRE { ?x ?y ?z }\n", encoding="utf-8")

@@ -5,14 +5,16 @@ Binding (never string concatenation of user text):
 - a parameter ``x`` binds the variable ``?x``; its value is first turned into an RDF term
   by its declared type (``iri``: a full IRI, a CURIE with a project prefix, or a label
   looked up with ``rdfs:label`` / ``skos:altLabel``; ``string``; ``integer``; ``decimal``);
-- the embedded engine binds the term with pyoxigraph ``substitutions`` (SEP-0007);
-  pyoxigraph substitutes only projected variables, so for a query that does not project
-  a parameter (the general catalog queries all project theirs; ad-hoc queries may not)
-  the term goes in a VALUES block as below, which binds it the same way;
-- a remote endpoint gets a ``VALUES`` block placed at the start of the top-level WHERE
-  group, written from the terms' own serialization. Not a trailing VALUES clause: that
-  would join after LIMIT and aggregation (as rdflib's ``initBindings`` does against a
-  remote store, which answers differently from a local one).
+- both engines get the terms as a ``VALUES`` block placed at the start of the top-level
+  WHERE group, written from the terms' own serialization (IRIs pyoxigraph has validated,
+  literals escaped). Not a trailing VALUES clause: that would join after LIMIT and
+  aggregation (as rdflib's ``initBindings`` does against a remote store, which answers
+  differently from a local one). Not pyoxigraph's ``substitutions`` (SEP-0007) either,
+  although they give the same answers: pyoxigraph plans the query as if a substituted
+  variable were free and binds it afterwards, so the parameter does not narrow the
+  search (at 10^6 triples ``summaries-for-entity`` takes 1 s that way, 20 ms with
+  VALUES). Only a query with no WHERE group to open (``DESCRIBE <iri>``) is given its
+  terms as substitutions.
 
 Results are the same whichever engine ran the query: the remote endpoint is asked for
 SPARQL JSON results (SELECT, ASK) or N-Triples (CONSTRUCT, DESCRIBE), one media type per
@@ -25,10 +27,13 @@ stable).
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
+import os
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -86,7 +91,7 @@ class Prepared:
         """The text with the bindings as a VALUES block opening the WHERE group."""
         if not self.bindings:
             return self.text
-        position = where_group_start(self.text)
+        position = _group_start(self.text)
         if position is None:
             raise UsageError(f"{self.source}: cannot bind parameters: no WHERE {{ ... }} group found")
         names = sorted(self.bindings)
@@ -96,15 +101,68 @@ class Prepared:
         return self.text[:position] + block + self.text[position:]
 
 
-@dataclass
 class Result:
-    """What a query returned: rows (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE)."""
+    """What a query returned: rows (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE).
 
-    form: str
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[ox.Triple] = field(default_factory=list)
+    A SELECT answer of the embedded engine arrives unread (:meth:`unread`): pyoxigraph
+    evaluates a query as its solutions are read, and turning each cell into a Python
+    object cost more than the query itself on large answers. The rows are read when first
+    asked for; :func:`serialize` instead hands an unread answer to pyoxigraph's own writer,
+    which writes the same document without a Python object per cell. A consumer that asks
+    for the rows after that gets them from a second run of the query (the store is
+    read-only: the same answer).
+    """
+
+    def __init__(
+        self,
+        form: str,
+        variables: list[str] | None = None,
+        rows: list[tuple[Term | None, ...]] | None = None,
+        boolean: bool | None = None,
+        triples: list[ox.Triple] | None = None,
+    ):
+        self.form = form
+        self.variables = list(variables or [])
+        self._rows: list[tuple[Term | None, ...]] | None = list(rows or [])
+        self.boolean = boolean
+        self.triples = list(triples or [])
+        self.source = "<query>"  # named in errors raised while the answer is read
+        self._pending: _Unread | None = None
+
+    @classmethod
+    def unread(cls, solutions: ox.QuerySolutions, again, source: str) -> Result:
+        """A SELECT answer not read yet; ``again()`` runs the query once more."""
+        result = cls("SELECT", [v.value for v in solutions.variables])
+        result._rows = None
+        result.source = source
+        result._pending = _Unread(solutions, again)
+        return result
+
+    @property
+    def rows(self) -> list[tuple[Term | None, ...]]:
+        if self._rows is None:
+            self._rows = self._read(None)
+        return self._rows
+
+    @rows.setter
+    def rows(self, rows: list[tuple[Term | None, ...]]) -> None:
+        self._rows, self._pending = list(rows), None
+
+    def take_unread(self) -> ox.QuerySolutions | None:
+        """The engine's answer if nothing has read it (then it is the caller's to read)."""
+        if self._rows is not None or self._pending is None:
+            return None
+        return self._pending.take()
+
+    def _read(self, limit: int | None) -> list[tuple[Term | None, ...]]:
+        if self._pending is None:  # read already
+            return list(self._rows or [])[:limit]
+        solutions = self._pending.take()
+        try:
+            # a solution iterates in variable order
+            return [tuple(s) for s in itertools.islice(solutions, limit)]
+        except (RuntimeError, OSError, ValueError) as exc:
+            raise DataError(f"{self.source}: the query failed: {exc}") from None
 
     @property
     def is_graph(self) -> bool:
@@ -113,7 +171,8 @@ class Result:
     def limited(self, limit: int | None) -> Result:
         if limit is None:
             return self
-        return Result(self.form, self.variables, self.rows[:limit], self.boolean, self.triples[:limit])
+        rows = self._read(limit) if self._rows is None else self.rows[:limit]
+        return Result(self.form, self.variables, rows, self.boolean, self.triples[:limit])
 
     def records(self) -> list[dict[str, object]]:
         """Rows as dicts of plain Python values (IRIs as strings, typed literals converted)."""
@@ -121,6 +180,33 @@ class Result:
 
     def serialize(self, fmt: str, prefixes: Mapping[str, str] | None = None) -> bytes:
         return serialize(self, fmt, prefixes)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Result):
+            return NotImplemented
+        return (self.form, self.variables, self.rows, self.boolean, self.triples) == (
+            other.form,
+            other.variables,
+            other.rows,
+            other.boolean,
+            other.triples,
+        )
+
+    def __repr__(self) -> str:
+        size = f"{len(self.triples)} triples" if self.is_graph else f"{len(self.rows)} rows"
+        return f"Result({self.form}, {self.variables}, {size}, boolean={self.boolean})"
+
+
+@dataclass
+class _Unread:
+    """An answer pyoxigraph has not evaluated yet, and how to ask for it again."""
+
+    solutions: ox.QuerySolutions | None
+    again: Callable[[], ox.QuerySolutions]
+
+    def take(self) -> ox.QuerySolutions:
+        solutions, self.solutions = self.solutions, None
+        return solutions if solutions is not None else self.again()
 
 
 def sparql_term(term: Term) -> str:
@@ -194,7 +280,7 @@ def prepare(
         declared_param = query.param(name)
         if declared_param is not None and declared_param.type != kind:
             raise UsageError(f"{source}: parameter {name!r} is declared as {declared_param.type}, not {kind}")
-    mentioned = variables(query.text)
+    mentioned = _variables(query.text)
     declared = {p.name: p for p in query.params}
     for name in params:
         if name not in declared and query.params:
@@ -223,13 +309,32 @@ def prepare(
     return Prepared(query.text, query.form, bindings, source)
 
 
+@functools.lru_cache(maxsize=512)
+def _group_start(text: str) -> int | None:
+    """Where the VALUES block of a query text goes (scanned once per text, as below)."""
+    return where_group_start(text)
+
+
+@functools.lru_cache(maxsize=512)
+def _variables(text: str) -> frozenset[str]:
+    """The variables a query text mentions, scanned once per text: a catalog query runs
+    many times in a long-lived process, and the scan cost more than a small query."""
+    return frozenset(variables(text))
+
+
 def _source(query: CatalogQuery) -> str:
     if query.path is not None:
-        try:
-            return str(query.path.resolve().relative_to(Path.cwd()))
-        except ValueError:
-            return str(query.path)
+        return _shown_path(query.path, os.getcwd())
     return query.name
+
+
+@functools.lru_cache(maxsize=512)
+def _shown_path(path: Path, cwd: str) -> str:
+    """``path`` relative to the working directory when inside it (for messages)."""
+    try:
+        return str(path.resolve().relative_to(cwd))
+    except ValueError:
+        return str(path)
 
 
 def infer_type(value: str) -> str:
@@ -397,20 +502,48 @@ class LocalEngine:
             check_services(prepared.text, self.allow_services)
         except Refused as exc:
             raise UsageError(f"{prepared.source}: {exc.message}") from None
-        substitutions = {ox.Variable(k): v for k, v in prepared.bindings.items()}
+        text, substitutions = prepared.text, None
+        if prepared.bindings and _group_start(prepared.text) is not None:
+            text = prepared.with_values()
+        elif prepared.bindings:
+            substitutions = {ox.Variable(k): v for k, v in prepared.bindings.items()}
         try:
             try:
-                answer = self.store.query(prepared.text, substitutions=substitutions or None)
+                answer = self.store.query(text, substitutions=substitutions)
             except RuntimeError as exc:
                 if "projection" not in str(exc) or not substitutions:
                     raise
-                # pyoxigraph substitutes projected variables only: bind the others with VALUES.
-                answer = self.store.query(prepared.with_values())
+                # pyoxigraph substitutes projected variables only, and there is no group for VALUES
+                raise UsageError(
+                    f"{prepared.source}: cannot bind parameters: no WHERE {{ ... }} group found and "
+                    f"the parameters are not all projected"
+                ) from None
+            if isinstance(answer, ox.QuerySolutions):
+                return Result.unread(
+                    answer, lambda: self.store.query(text, substitutions=substitutions), prepared.source
+                )
             return materialize(answer, prepared.form)
         except SyntaxError as exc:
-            raise syntax_error(prepared.source, exc, prepared.text) from None
+            raise syntax_error(
+                prepared.source, _as_written(exc, prepared.text, text), prepared.text
+            ) from None
         except (RuntimeError, OSError, ValueError) as exc:
             raise DataError(f"{prepared.source}: the query failed: {exc}") from None
+
+
+def _as_written(exc: SyntaxError, written: str, run: str) -> Exception:
+    """A syntax error's position in the query as written, not in ``run`` (the text with the
+    VALUES block, inserted on one line: only columns after it on that line move)."""
+    match = _SYNTAX.match(str(exc).strip())
+    if match is None or run == written:
+        return exc
+    line, column = int(match.group(1)), int(match.group(2))
+    position = _group_start(written) or 0
+    at_line = written.count("\n", 0, position) + 1
+    at_column = position - (written.rfind("\n", 0, position) + 1) + 1
+    if line == at_line and column > at_column:
+        column = max(at_column, column - (len(run) - len(written)))
+    return SyntaxError(f"error at {line}:{column}: {match.group(3)}")
 
 
 def materialize(answer, form: str) -> Result:
@@ -670,6 +803,14 @@ def serialize(result: Result, fmt: str, prefixes: Mapping[str, str] | None = Non
     prefixes = dict(prefixes) if prefixes is not None else result_prefixes()
     if fmt == "table":
         return table(result, prefixes).encode("utf-8")
+    unread = result.take_unread() if fmt in RESULT_FORMATS else None
+    if unread is not None:
+        # pyoxigraph's writer: the same document as below, without a Python object per cell.
+        try:
+            data = unread.serialize(format=RESULT_FORMATS[fmt])
+        except (RuntimeError, OSError, ValueError) as exc:
+            raise DataError(f"{result.source}: the query failed: {exc}") from None
+        return data if data.endswith(b"\n") or fmt == "csv" else data + b"\n"
     if fmt == "json" and not _has_triple_terms(result):
         # Written here in pyoxigraph's own layout (compact, keys in its order, the same
         # escapes), which skips parsing the document back into pyoxigraph only to write it.
