@@ -1235,7 +1235,7 @@ def scale_section(results: dict) -> str:
             rows.append([what, ts(e["time"]), mb(e["peak_mb"]["median"]) + extra])
     for engine in QUERY_ENGINES:
         info = queries.get(big, {}).get(engine, {}).get("info", {})
-        if info.get("peak_mb"):
+        if info.get("peak_mb") and engine != "virtuoso":  # Virtuoso's memory: its own section
             rows.append(
                 [
                     f"{SHORT[engine]}, ready to query (catalog run)",
