@@ -449,8 +449,8 @@ def suite_patterns(config: Config, graphs: dict[str, dict], queries: dict) -> di
     # the graph the targets are set at when it was measured, else the largest below it (a run
     # of 10^7 alone keeps the last patterns at 10^6 rather than load 10^7 in memory once more)
     below = [g for g in measured if scale_rank(g) <= scale_rank(TARGET_GRAPH)]
-    if not below:
-        return {}
+    if not below or (config.mode == "full" and TARGET_GRAPH not in measured):
+        return {}  # a partial full run keeps the pattern tables of the last run at 10^6
     graph = TARGET_GRAPH if TARGET_GRAPH in measured else max(below, key=scale_rank)
     engines = queries[graph]
     ours = (engines.get("mgkg-mem") or engines.get("mgkg") or {}).get("queries", {})
