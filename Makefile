@@ -74,7 +74,7 @@ $(VENV)/.installed-bench: pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e '.[test,bench]'
 	touch $@
 
-## bench: every benchmark (30-45 min on 2 cores) -> docs/benchmarks.md, docs/img/bench-*.png, bench/results/full.json
+## bench: every benchmark (about an hour on 2 cores) -> docs/benchmarks.md, docs/img/bench-*.png, bench/results/full.json
 bench: install $(VENV)/.installed-bench $(CHROMIUM) $(VIRTUOSO)
 	$(PY) -m bench
 
