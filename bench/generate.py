@@ -51,7 +51,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-GENERATOR_VERSION = "1"
+#: Bumped whenever the same inputs would give another graph; it names the cache file and is
+#: recorded with every measurement. 2: evidence summaries and nutrient amounts are records
+#: (in version 1 they were shared between copies like entities, so a shared summary gathered
+#: the subjects and objects of every copy).
+GENERATOR_VERSION = "2"
 ROOT = Path(__file__).resolve().parents[1]
 RELEASE = ROOT / "graph" / "mgkg.ttl"
 DEFAULT_SEED = 20261129
@@ -74,6 +78,8 @@ RECORD_CLASSES = frozenset(
     MGKG + name
     for name in (
         "Claim",
+        "EvidenceSummary",
+        "NutrientAmount",
         "GradeComponent",
         "EvidenceLink",
         "Publication",
@@ -764,6 +770,7 @@ def generate(
     temporary.replace(out)
     return {
         "path": str(out),
+        "generator": GENERATOR_VERSION,
         "target": target,
         "triples": counts["triples"],
         "replicas": counts["replicas"] - 1,

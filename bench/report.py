@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from pathlib import Path
 
+from . import generate
 from .measure import summary
 from .virtuoso import BUFFER_BYTES_PER_TRIPLE
 
@@ -130,6 +131,11 @@ DESCRIBE_ENTITY_PLAN = (
 
 #: How the explanations name the path rdflib is compared with.
 PATH_WORDS = {"mgkg": "on-disk path", "mgkg-mem": "in-memory path"}
+
+
+def graph_generator(info: dict) -> str:
+    """The generator version a graph was made by (results from before it was recorded: 1)."""
+    return str(info.get("generator", "1"))
 
 
 def target_graph(names: list[str]) -> str | None:
@@ -682,9 +688,21 @@ def render(results: dict, made: list[str], images: Path, out: Path, data: Path) 
                 f"{info['triples']:,}",
                 f"{info['bytes'] / 2**20:.1f} MB",
                 t(info.get("seconds")) if info.get("seconds") else ("cached" if info.get("cached") else "–"),
+                "–" if name == "release" else graph_generator(info),
             ]
         )
-    add(table(["graph", "triples", "Turtle", "generated in"], rows))
+    add(table(["graph", "triples", "Turtle", "generated in", "generator"], rows))
+    older = [
+        GRAPH_LABEL.get(n, n)
+        for n, info in graphs.items()
+        if n != "release" and graph_generator(info) != generate.GENERATOR_VERSION
+    ]
+    if older:
+        add(
+            f"\n{', '.join(older)}: measured on a graph from an earlier generator (the *generator* "
+            f"column; this one is version {generate.GENERATOR_VERSION}, see `GENERATOR_VERSION` in "
+            "`bench/generate.py` for what changed); compare those numbers with other graphs' with care.\n"
+        )
 
     # ---- load
     load = results.get("load", {})

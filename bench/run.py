@@ -150,7 +150,7 @@ def prepare_graphs(config: Config) -> dict[str, dict]:
             path, info = RELEASE, {"triples": sum(1 for _ in _triples(RELEASE))}
         else:
             path, made = generate.cached(SCALES[name], WORK / "graphs", template=template)
-            info = made or {"cached": True}
+            info = made or {"cached": True, "generator": generate.GENERATOR_VERSION}
             if "triples" not in info:
                 info["triples"] = sum(1 for _ in _triples(path))
         info.update(path=str(path), bytes=path.stat().st_size)
