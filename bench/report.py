@@ -117,18 +117,6 @@ def median_ratio(ratios: list[tuple[str, float, bool]]) -> tuple[float | None, b
 TARGET = "1e6"  # the size the catalog's targets are set at
 
 
-#: Why pyoxigraph's plan loses `describe-entity` to rdflib (found by timing the query's parts
-#: on the 10^6 graph: the entity's own triples alone take 0.1 ms, the claims 6 ms, their
-#: UNION with the parameter bound outside it 130 ms, and 5 ms with the binding repeated
-#: inside each branch).
-DESCRIBE_ENTITY_PLAN = (
-    " `describe-entity` is such a plan: pyoxigraph evaluates each branch of a top-level UNION "
-    "without the bound parameter and joins it afterwards, so the branch `?entity ?p ?o` reads "
-    "every triple of the store; neither standard way of binding a parameter (a VALUES block, "
-    "pyoxigraph's substitutions) reaches inside the branches, and repeating the binding in "
-    "each branch (5 ms) is not something a catalog query can say for every entity."
-)
-
 #: How the explanations name the path rdflib is compared with.
 PATH_WORDS = {"mgkg": "on-disk path", "mgkg-mem": "in-memory path"}
 
@@ -1725,9 +1713,7 @@ def explanations(results: dict, h: dict) -> str:
                 + "; ".join(items)
                 + ". Where raw pyoxigraph in memory is also slower than rdflib, the engine's plan for the "
                 "query is the cause; where only our on-disk path is, the on-disk store and our layer are "
-                "(the two points above)."
-                + (DESCRIBE_ENTITY_PLAN if any(n == "describe-entity" for n, _r in slower) else "")
-                + "\n"
+                "(the two points above)." + "\n"
             )
         ea, ea_bound = h.get("engine_alone", (None, False))
         med, bound = h["vs_rdflib_median"]
