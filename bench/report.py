@@ -1713,7 +1713,7 @@ def explanations(results: dict, h: dict) -> str:
                 + "; ".join(items)
                 + ". Where raw pyoxigraph in memory is also slower than rdflib, the engine's plan for the "
                 "query is the cause; where only our on-disk path is, the on-disk store and our layer are "
-                "(the two points above)." + "\n"
+                "(the two points above).\n"
             )
         ea, ea_bound = h.get("engine_alone", (None, False))
         med, bound = h["vs_rdflib_median"]
